@@ -37,11 +37,16 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 # Headings get anchors so that `{ref}` and deep links work on Markdown pages too.
 myst_heading_anchors = 3
 
-# sphinx-copybutton: copy only what follows the "$ " prompt; output lines are left out.
-copybutton_prompt_text = r"\$ "
+# sphinx-copybutton: copy only what follows a prompt ("$ ", "(env) $ " with an environment
+# active, or Python's ">>> " and "... "); output lines are left out. The prompts stay in the
+# text that copybutton reads (not excluded as .gp), so that its pattern can remove them
+# whole: excluding .gp left the space after "(env)" in front of the command.
+copybutton_prompt_text = r"(?:\([^)]*\) )?\$ |>>> |\.\.\. "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
-copybutton_exclude = ".linenos, .gp, .go"
+# A command continued with a trailing backslash is copied with its next lines.
+copybutton_line_continuation_character = "\\"
+copybutton_exclude = ".linenos, .go"
 
 # -- HTML output --------------------------------------------------------------------------------
 

@@ -30,3 +30,17 @@ def site(tmp_path_factory):
     from helpers import build_site
 
     return build_site("html", tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
+def feature_site(tmp_path_factory):
+    """One HTML build of `roots/test-browser/` with the course's own conf.py.
+
+    Every box kind, solutions in every form and shell sessions on a few pages, so that the
+    browser, accessibility and HTML checks see each feature even where the lessons use
+    few of them.
+    """
+    from helpers import build_site
+
+    root = Path(__file__).parent / "roots" / "test-browser"
+    return build_site("html", tmp_path_factory.mktemp("feature-site"), sourcedir=root)

@@ -1,0 +1,109 @@
+"""Fixtures of the browser tests: one Chromium per session, the built sites served locally.
+
+Every test in this folder gets the ``browser`` marker: `pytest -m "not browser"` runs the
+rest of the suite alone. Where Chromium, Playwright or axe-core is missing the tests skip
+with the reason, except in CI (CI=true), where they fail instead: CI must run them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from lessonbrowser import Tab, in_ci, launch, missing_tools, serve, site_pages
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _require_tools() -> None:
+    if problems := missing_tools():
+        reason = "browser tests need: " + "; ".join(problems)
+        if in_ci():
+            pytest.fail(reason + " (CI=true: the browser tests must run in CI)", pytrace=False)
+        pytest.skip(reason)
+
+
+@dataclass
+class ServedSite:
+    """A built site as the browser sees it."""
+
+    name: str
+    outdir: Path
+    url: str
+    pages: list[str] = field(default_factory=list)
+
+    def page_url(self, page: str) -> str:
+        return self.url + page
+
+
+@pytest.fixture(scope="session")
+def playwright_browser():
+    """Debian's Chromium, started once for the whole session."""
+    _require_tools()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def served_sites(site, feature_site, tmp_path_factory):
+    """The course site and the feature test site, served from one local server."""
+    # Warnings are test_site's and test_html5's to report; here the pages must just exist.
+    for build in (site, feature_site):
+        assert (build.outdir / "index.html").is_file(), build.warnings
+    root = tmp_path_factory.mktemp("served")
+    os.symlink(site.outdir, root / "course")
+    os.symlink(feature_site.outdir, root / "features")
+    with serve(root) as base_url:
+        yield {
+            name: ServedSite(name, build.outdir, f"{base_url}{name}/", site_pages(build.outdir))
+            for name, build in (("course", site), ("features", feature_site))
+        }
+
+
+@pytest.fixture(params=["course", "features"])
+def served(request, served_sites) -> ServedSite:
+    """Each site in turn: the real course, then the page of every feature."""
+    return served_sites[request.param]
+
+
+@pytest.fixture
+def course(served_sites) -> ServedSite:
+    return served_sites["course"]
+
+
+@pytest.fixture
+def features(served_sites) -> ServedSite:
+    return served_sites["features"]
+
+
+@pytest.fixture
+def new_tab(playwright_browser):
+    """Open a fresh tab (own context: no shared storage or clipboard) at a viewport."""
+    tabs: list[Tab] = []
+
+    def open_tab(viewport: dict[str, int] | None = None) -> Tab:
+        tab = Tab(playwright_browser, viewport)
+        tabs.append(tab)
+        return tab
+
+    yield open_tab
+    for tab in tabs:
+        tab.close()
+
+
+@pytest.fixture
+def tab(new_tab) -> Tab:
+    """A fresh desktop-sized tab."""
+    return new_tab()
