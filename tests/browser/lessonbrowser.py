@@ -177,3 +177,5 @@ class Tab:
 def open_all_collapsibles(page: Page) -> None:
     """Open every <details> on the page, as a reader who opens every solution."""
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    # Let the page react (toggle events, then a frame) before anything is measured.
+    page.evaluate("() => new Promise(done => setTimeout(() => requestAnimationFrame(done), 0))")
