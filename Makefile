@@ -18,7 +18,7 @@ SPHINX      := $(SPHINXBUILD) -c . $(SPHINXOPTS)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help html test clean linkcheck livehtml venv browser-deps chromium screenshots
+.PHONY: help html test clean linkcheck livehtml venv
 
 help:  ## List the targets with what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,6 +54,7 @@ clean:  ## Remove build outputs only (never .venv or sources)
 CHROMIUM    ?= /usr/bin/chromium
 # `npm ci` writes this file; node_modules/ is reinstalled when package-lock.json is newer.
 NODE_STAMP  := node_modules/.package-lock.json
+.PHONY: browser-deps chromium screenshots
 
 browser-deps: chromium $(NODE_STAMP)  ## Install what the browser tests need (Chromium, axe-core)
 
