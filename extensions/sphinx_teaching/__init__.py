@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .accessibility import setup_accessibility
 from .compat import setup_compat
 from .directives import setup_directives
 from .writers import setup_writers
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_writers(app)
     setup_directives(app)
     setup_compat(app)
+    setup_accessibility(app)
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,
