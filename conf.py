@@ -38,15 +38,17 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
 # sphinx-copybutton: copy only what follows a prompt ("$ ", "(env) $ " with an environment
-# active, or Python's ">>> " and "... "); output lines are left out. The prompts stay in the
-# text that copybutton reads (not excluded as .gp), so that its pattern can remove them
-# whole: excluding .gp left the space after "(env)" in front of the command.
+# active, or Python's ">>> " and "... "); output lines are left out. Prompts and output stay
+# in the text that copybutton reads (not excluded as .gp/.go), so that its pattern removes a
+# prompt whole (excluding .gp left the space after "(env)" in front of the command), and a
+# block without prompts, such as a lesson template showing a console example, is copied
+# whole (excluding .go dropped that example's output lines).
 copybutton_prompt_text = r"(?:\([^)]*\) )?\$ |>>> |\.\.\. "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 # A command continued with a trailing backslash is copied with its next lines.
 copybutton_line_continuation_character = "\\"
-copybutton_exclude = ".linenos, .go"
+copybutton_exclude = ".linenos"
 
 # -- HTML output --------------------------------------------------------------------------------
 
