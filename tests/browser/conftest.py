@@ -56,25 +56,47 @@ def playwright_browser():
         browser.close()
 
 
+def _tabs_site(tmp_path_factory):
+    """The site-tabs test root, built when the extension has site tabs (branch sitetabs)."""
+    import importlib.util
+
+    if importlib.util.find_spec("sphinx_teaching.sitetabs") is None:
+        return None
+    from helpers import build_site
+
+    root = HERE.parent / "roots" / "test-browser-tabs"
+    return build_site("html", tmp_path_factory.mktemp("tabs-site"), sourcedir=root)
+
+
+#: Why the tab tests do not run where site tabs are not in the extension yet.
+NO_SITE_TABS = "site tabs are not in sphinx_teaching on this branch yet (branch sitetabs)"
+
+
 @pytest.fixture(scope="session")
 def served_sites(site, feature_site, tmp_path_factory):
-    """The course site and the feature test site, served from one local server."""
-    # Warnings are test_site's and test_html5's to report; here the pages must just exist.
-    for build in (site, feature_site):
-        assert (build.outdir / "index.html").is_file(), build.warnings
+    """The course site, the feature test site and the site-tabs test site, served from one
+    local server."""
+    builds = {"course": site, "features": feature_site, "tabs": _tabs_site(tmp_path_factory)}
     root = tmp_path_factory.mktemp("served")
-    os.symlink(site.outdir, root / "course")
-    os.symlink(feature_site.outdir, root / "features")
+    for name, build in builds.items():
+        if build is None:
+            continue
+        # Warnings are test_site's and test_html5's to report; here the pages must exist.
+        assert (build.outdir / "index.html").is_file(), build.warnings
+        os.symlink(build.outdir, root / name)
     with serve(root) as base_url:
         yield {
             name: ServedSite(name, build.outdir, f"{base_url}{name}/", site_pages(build.outdir))
-            for name, build in (("course", site), ("features", feature_site))
+            for name, build in builds.items()
+            if build is not None
         }
 
 
-@pytest.fixture(params=["course", "features"])
+@pytest.fixture(params=["course", "features", "tabs"])
 def served(request, served_sites) -> ServedSite:
-    """Each site in turn: the real course, then the page of every feature."""
+    """Each site in turn: the real course, every feature, then the site tabs."""
+    if request.param not in served_sites:
+        pytest.skip(NO_SITE_TABS)
     return served_sites[request.param]
 
 
@@ -86,6 +108,13 @@ def course(served_sites) -> ServedSite:
 @pytest.fixture
 def features(served_sites) -> ServedSite:
     return served_sites["features"]
+
+
+@pytest.fixture
+def tabs(served_sites) -> ServedSite:
+    if "tabs" not in served_sites:
+        pytest.skip(NO_SITE_TABS)
+    return served_sites["tabs"]
 
 
 @pytest.fixture

@@ -135,6 +135,8 @@ class Tab:
         )
         self.outside_requests: list[str] = []
         self.console_errors: list[str] = []
+        # Pages here load in well under a second; fail fast rather than after Playwright's 30 s.
+        self.context.set_default_timeout(10_000)
         self.context.route("**/*", self._route)
         self.page: Page = self.context.new_page()
         self.page.on("console", self._on_console)
@@ -172,6 +174,19 @@ class Tab:
 
     def close(self) -> None:
         self.context.close()
+
+
+#: Shows an element as a reader would reach it: opens the <details> around it and selects the
+#: site tab whose panel holds it (by clicking that tab, as a reader does).
+REVEAL_JS = """el => {
+  for (let a = el.parentElement; a; a = a.parentElement) {
+    if (a.tagName === 'DETAILS') a.open = true;
+    if (a.hidden && a.id) {
+      const tab = document.getElementById(a.id + '-tab');
+      if (tab) tab.click();
+    }
+  }
+}"""
 
 
 def open_all_collapsibles(page: Page) -> None:

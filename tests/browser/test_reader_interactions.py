@@ -11,17 +11,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from lessonbrowser import REVEAL_JS
 from playwright.sync_api import Locator, Page, expect
 
 #: How long a reaction to a click or key may take (ms); they are immediate in practice.
 QUICK = 2000
-
-#: Opens the <details> around an element, as a reader would before reaching it.
-REVEAL_JS = """el => {
-  for (let a = el.parentElement; a; a = a.parentElement) {
-    if (a.tagName === 'DETAILS') a.open = true;
-  }
-}"""
 
 #: A shell prompt at the start of a line: `$ `, maybe after an environment's `(name) `.
 SHELL_PROMPT = re.compile(r"^(?:\([^)]*\)\s*)?\$ ")
