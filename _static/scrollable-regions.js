@@ -32,6 +32,8 @@
   } else {
     update();
   }
+  // Again once the theme's script has wrapped the tables and fonts and images have loaded.
+  window.addEventListener("load", updateSoon);
   window.addEventListener("resize", updateSoon);
   // Opening a solution or choosing a site tab can reveal a block that overflows.
   document.addEventListener("toggle", updateSoon, true);

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from lessonbrowser import AXE_SCRIPT, WCAG_TAGS, open_all_collapsibles
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from sphinx_teaching.kinds import BOX_KINDS
 
@@ -50,7 +50,11 @@ def test_axe_finds_no_wcag_violations(served, tab, axe_source):
     for page in pages:
         browser_page = tab.open(served.page_url(page))
         if page.startswith("search.html?"):
-            browser_page.locator("#search-results li").first.wait_for(timeout=10_000)
+            # Sphinx's search writes this summary when it has finished.
+            browser_page.locator("#search-results .search-summary").wait_for()
+            expect(browser_page.locator("#search-results .search-summary")).to_contain_text(
+                "finished"
+            )
         problems += [
             f"{page} (as loaded): {line}" for line in describe(run_axe(browser_page, axe_source))
         ]
