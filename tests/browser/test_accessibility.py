@@ -66,6 +66,17 @@ def test_axe_finds_no_wcag_violations(served, tab, axe_source):
                 f"{page} (collapsibles open): {line}"
                 for line in describe(run_axe(browser_page, axe_source))
             ]
+        # Every site's panels in turn (the first site's were checked above).
+        sites = browser_page.locator("[role=tab][data-lesson-site]").evaluate_all(
+            "tabs => [...new Set(tabs.map(t => t.dataset.lessonSite))]"
+        )
+        for site in sites[1:]:
+            browser_page.locator(f"[role=tab][data-lesson-site={site}]").first.click()
+            open_all_collapsibles(browser_page)
+            problems += [
+                f"{page} (site {site}, collapsibles open): {line}"
+                for line in describe(run_axe(browser_page, axe_source))
+            ]
         problems += [f"{page}: {problem}" for problem in tab.problems()]
     assert problems == []
 
