@@ -1,8 +1,9 @@
-"""Layout at a phone's width (375 px): no page scrolls sideways, boxes and tabs stay readable."""
+"""Layout: at a phone's width (375 px) no page scrolls sideways and boxes and tabs stay
+readable; on a laptop screen tables fit the page."""
 
 from __future__ import annotations
 
-from lessonbrowser import PHONE, open_all_collapsibles
+from lessonbrowser import DESKTOP, PHONE, open_all_collapsibles
 
 #: What is wider than the window: the page's own width, and the deepest elements that stick
 #: out on the right (the culprits of sideways scrolling), by a short CSS path.
@@ -78,4 +79,24 @@ def test_no_page_scrolls_sideways_on_a_phone(served, new_tab):
                 )
             problems += [f"{page} ({state}): {p}" for p in browser_page.evaluate(UNREADABLE_JS)]
         problems += [f"{page}: {problem}" for problem in tab.problems()]
+    assert problems == []
+
+
+def test_tables_fit_a_laptop_screen(served, new_tab):
+    """At 1280 px no table needs sideways scrolling (on a phone a wide table may scroll)."""
+    tab = new_tab(DESKTOP)
+    problems = []
+    for page in served.pages:
+        browser_page = tab.open(served.page_url(page))
+        open_all_collapsibles(browser_page)
+        problems += [
+            f"{page}: table {index + 1} is {scroll} px wide in {client} px"
+            for index, (scroll, client) in enumerate(
+                browser_page.locator(".wy-table-responsive").evaluate_all(
+                    "wrappers => wrappers.filter(w => w.offsetParent)"
+                    ".map(w => [w.scrollWidth, w.clientWidth])"
+                )
+            )
+            if scroll > client
+        ]
     assert problems == []
