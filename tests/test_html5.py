@@ -106,7 +106,8 @@ def test_feature_site_has_every_box_kind(feature_site):
     ],
 )
 def test_the_check_catches_malformed_html(fragment):
-    page = f"<!DOCTYPE html><html lang='en'><head><title>t</title></head><body>{fragment}</body></html>"
+    head = "<!DOCTYPE html><html lang='en'><head><title>t</title></head>"
+    page = f"{head}<body>{fragment}</body></html>"
     assert parse_errors(page) != []
 
 

@@ -99,7 +99,7 @@ def launch(playwright: Playwright) -> Browser:
 class _QuietHandler(SimpleHTTPRequestHandler):
     """Serves files without logging each request to the test output."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -13,8 +13,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from lessonbrowser import DESKTOP, PHONE, Tab, launch, missing_tools, open_all_collapsibles
-from lessonbrowser import serve, site_pages
+from lessonbrowser import (
+    DESKTOP,
+    PHONE,
+    Tab,
+    launch,
+    missing_tools,
+    open_all_collapsibles,
+    serve,
+    site_pages,
+)
 
 #: Pages a reviewer does not need to see.
 SKIPPED = {"genindex.html", "search.html"}

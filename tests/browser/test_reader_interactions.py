@@ -17,9 +17,6 @@ from playwright.sync_api import Locator, Page, expect
 #: How long a reaction to a click or key may take (ms); they are immediate in practice.
 QUICK = 2000
 
-#: A shell prompt at the start of a line: `$ `, maybe after an environment's `(name) `.
-SHELL_PROMPT = re.compile(r"^(?:\([^)]*\)\s*)?\$ ")
-
 
 def reveal(element: Locator) -> None:
     element.evaluate(REVEAL_JS)
