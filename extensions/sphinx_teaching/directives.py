@@ -17,6 +17,7 @@ from sphinx.directives.admonitions import SphinxAdmonition
 from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import clean_astext
 
+from .badinput import OptionsAcceptingUnknown, drop_duplicate_name, report_unknown_options
 from .kinds import BOX_KINDS, KINDS_BY_DIRECTIVE, BoxKind
 from .nodes import TeachingBox
 from .warnings import LessonWarning, warn
@@ -44,6 +45,9 @@ class TeachingBoxDirective(SphinxAdmonition):
 
     def run(self) -> list[nodes.Node]:
         kind = self.kind
+        # Mistakes in the options are reported with what to do, and the box is kept.
+        report_unknown_options(self)
+        drop_duplicate_name(self)
         title_text = self.arguments[0] if self.arguments else kind.default_title
 
         box = kind.node_class("\n".join(self.content), kind=kind.name)
@@ -100,11 +104,21 @@ class TeachingBoxDirective(SphinxAdmonition):
             problem = "starts with a list marker"
         else:
             return
+        if type(self.state).__module__.startswith("myst_parser"):
+            # In MyST only the rest of the fence line is the title; the content starts on
+            # the next line, so the advice differs from reST's blank line.
+            advice = (
+                f"the text after '{{{self.name}}}' is the title, so this list item became "
+                "the title. Start the content on the line below the directive line."
+            )
+        else:
+            advice = (
+                f"the blank line after '.. {self.name}::' is probably missing, so the content "
+                "became the title. Add a blank line between the directive line and its content."
+            )
         warn(
             LessonWarning.BOX_TITLE,
-            f"the title of this {self.name!r} box {problem}: the blank line after "
-            f"'.. {self.name}::' is probably missing, so the content became the title. "
-            "Add a blank line between the directive line and its content.",
+            f"the title of this {self.name!r} box {problem}: {advice}",
             location=box,
         )
 
@@ -150,7 +164,13 @@ def directive_class(kind: BoxKind) -> type[TeachingBoxDirective]:
     """Build the directive class of ``kind``."""
     base = SolutionDirective if kind.name == "solution" else TeachingBoxDirective
     class_name = "".join(part.title() for part in kind.name.split("-")) + "Directive"
-    return type(class_name, (base,), {"kind": kind, "__doc__": f"The ``{kind.name}`` box."})
+    namespace = {
+        "kind": kind,
+        "__doc__": f"The ``{kind.name}`` box.",
+        # Unknown options reach run(), which explains them (see badinput.py).
+        "option_spec": OptionsAcceptingUnknown(base.option_spec),
+    }
+    return type(class_name, (base,), namespace)
 
 
 def setup_directives(app: Sphinx) -> None:
