@@ -8,7 +8,9 @@ or removed, every page is written again from the up-to-date environment. Writing
 half of a build, and a build with nothing changed still writes nothing.
 
 Sphinx also leaves the HTML of a deleted (or renamed) page in the output folder, where it would
-stay online with stale navigation; it is removed here, with its copied source.
+stay online with stale navigation; it is removed here, with its copied source. And the search
+index of an incremental build keeps every word that left the site, with no pages; those empty
+entries are dropped, so the index is the one a clean build writes.
 """
 
 from __future__ import annotations
@@ -66,7 +68,25 @@ def remove_outputs_of(app: Sphinx, removed: Iterable[str]) -> None:
                 path.unlink()
 
 
+def drop_words_without_pages(app: Sphinx, doctree: object, docname: str) -> None:
+    """Drop search terms that no page has any more (``doctree-resolved``).
+
+    An incremental HTML build loads the previous search index and prunes the pages it
+    rewrites, which leaves each word found only on those pages with an empty page set; a
+    clean build has no such words. This runs in the main process after the index was loaded
+    and pruned (also in parallel builds, where doctrees are resolved in the main process).
+    The mappings are private to Sphinx's ``IndexBuilder``, so anything unexpected is left alone.
+    """
+    indexer = getattr(app.builder, "indexer", None)
+    for attribute in ("_mapping", "_title_mapping"):
+        mapping = getattr(indexer, attribute, None)
+        if isinstance(mapping, dict):
+            for word in [word for word, pages in mapping.items() if not pages]:
+                del mapping[word]
+
+
 def setup_incremental(app: Sphinx) -> None:
     """Connect the handlers that keep incremental builds exact."""
     app.connect("env-get-outdated", note_changed_pages)
     app.connect("env-updated", rewrite_every_page)
+    app.connect("doctree-resolved", drop_words_without_pages)
