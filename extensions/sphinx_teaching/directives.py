@@ -18,6 +18,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import clean_astext
 
 from .badinput import OptionsAcceptingUnknown, drop_duplicate_name, report_unknown_options
+from .compat import SHOWN_CLASS
 from .kinds import BOX_KINDS, KINDS_BY_DIRECTIVE, BoxKind
 from .nodes import TeachingBox
 from .warnings import LessonWarning, warn
@@ -83,7 +84,11 @@ class TeachingBoxDirective(SphinxAdmonition):
 
     def collapsible(self) -> str | None:
         """``"open"``/``"closed"`` if the box renders as ``<details>``, else ``None``."""
-        return self.options.get("collapsible", self.kind.collapsible)
+        state = self.options.get("collapsible", self.kind.collapsible)
+        # sphinx-lesson lessons open a solution at first with togglebutton's class.
+        if state and SHOWN_CLASS in self.options.get("class", []):
+            return "open"
+        return state
 
     def add_lesson_id(self, box: TeachingBox) -> None:
         """Give the box sphinx-lesson's id ``<kind>-<n>``, counted per page and kind."""
