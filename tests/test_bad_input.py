@@ -233,7 +233,10 @@ def no_argument_directives() -> dict[str, type]:
         for name, cls in registered.items()
         if isinstance(cls, type)
         and cls.__module__.startswith("sphinx_teaching")
-        and not (cls.required_arguments or cls.optional_arguments)
+        and (
+            getattr(cls, "takes_no_argument", False)
+            or not (cls.required_arguments or cls.optional_arguments)
+        )
     }
 
 
@@ -265,6 +268,10 @@ def test_argument_to_a_directive_that_takes_none(tmp_path):
         for page, line in [(f"noarg-{name}.rst", 4), (f"noarg-{name}-myst.md", 3)]:
             here = [m for m in messages if m.page == page and m.line == line]
             assert here, f"no message at {page}:{line} for an argument to {name!r}"
+            if getattr(found[name], "takes_no_argument", False):
+                # Our explanation (badinput.TakesNoArgument) rather than "no content permitted".
+                assert here[0].tag == "lesson.unexpected-argument"
+                assert f"the {name!r} directive takes no argument" in here[0].text
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "This page has no mistake" in result.html("good").get_text()
