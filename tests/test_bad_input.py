@@ -140,14 +140,14 @@ def parse_messages(warnings: str, srcdir: Path) -> list[Message]:
     return messages
 
 
-def build_case(rootdir: Path, tmp_path: Path, case: str):
-    """Build the good page and one case page only, as `make html` would."""
+def build_case(rootdir: Path, tmp_path: Path, *cases: str, options: tuple[str, ...] = ()):
+    """Build the good page and the case pages only, as `make html` would."""
     srcdir = tmp_path / "src"
     shutil.copytree(rootdir / f"test-{ROOT}", srcdir)
     for path in srcdir.iterdir():
-        if path.name not in ALWAYS_KEPT | {case}:
+        if path.name not in ALWAYS_KEPT | set(cases):
             path.unlink()
-    return srcdir, run_sphinx(srcdir, tmp_path / "html")
+    return srcdir, run_sphinx(srcdir, tmp_path / "html", *options)
 
 
 def assert_fails_cleanly_with(result, srcdir: Path, expected: list[Expected]) -> None:
@@ -200,6 +200,29 @@ def test_broken_content_keeps_the_rest_of_the_box(rootdir, tmp_path):
         assert "The box keeps this paragraph." in box.get_text()
 
 
+CROSS_PAGE_NAME = Expected(
+    "same-name-b-myst.md", 3, "lesson.duplicate-name",
+    "the 'exercise' box has ':name: make-env', which a box on page 'same-name-a' (line 4) "
+    "already has, so links to 'make-env' can reach only one of them. Give each box its own "
+    "name.",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_same_name_on_two_pages_is_reported_however_the_build_runs(rootdir, tmp_path, jobs):
+    """Sphinx itself warns only in a serial read; our check runs after reading, always."""
+    srcdir, result = build_case(
+        rootdir, tmp_path, "same-name-a.rst", "same-name-b-myst.md", options=("-j", jobs)
+    )
+    ours = [m for m in parse_messages(result.warnings, srcdir) if m.tag.startswith("lesson")]
+    assert [(m.page, m.line, m.tag, m.text) for m in ours] == [
+        (CROSS_PAGE_NAME.page, CROSS_PAGE_NAME.line, CROSS_PAGE_NAME.tag, CROSS_PAGE_NAME.text)
+    ]
+    assert CROSS_PAGE_NAME.text in result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+
+
 def test_original_objectives_box_keeps_its_text(rootdir, tmp_path):
     _, result = build_case(rootdir, tmp_path, "swallowed-title.rst")
     box = result.html("swallowed-title").find(class_="objectives")
@@ -210,7 +233,7 @@ def test_every_case_is_documented_for_contributors():
     """docs/extension/bad-input.rst shows each handled case with the exact message it gets."""
     page = (Path(__file__).parent.parent / "docs" / "extension" / "bad-input.rst").read_text()
     flat = " ".join(page.split())
-    for expected in [e for case in CASES.values() for e in case]:
+    for expected in [e for case in CASES.values() for e in case] + [CROSS_PAGE_NAME]:
         documented = f"{expected.page}:{expected.line}: "
         assert documented in flat, documented
         assert " ".join(expected.text.split()) in flat, expected.text

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .badinput import setup_badinput
 from .compat import setup_compat
 from .directives import setup_directives
 from .incremental import setup_incremental
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_directives(app)
     setup_compat(app)
     setup_safety(app)
+    setup_badinput(app)
     setup_incremental(app)
     app.connect("builder-inited", add_static_files)
     return {

@@ -13,10 +13,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.environment.collectors import EnvironmentCollector
 
+from .nodes import TeachingBox
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
+    from collections.abc import Set
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.docutils import SphinxDirective
 
 
@@ -118,3 +124,68 @@ def report_unexpected_argument(directive: SphinxDirective) -> None:
         "ignored. Remove it (content, if the directive has any, goes on the lines below).",
         location=(directive.env.docname, directive.lineno),
     )
+
+
+# --- The same :name: on two pages ------------------------------------------------------------
+
+
+def box_names(env: BuildEnvironment) -> dict[str, list[tuple[str, str, int]]]:
+    """``(name, kind, line)`` of every named box, by docname (kept in the environment)."""
+    if not hasattr(env, "lesson_box_names"):
+        env.lesson_box_names = {}
+    return env.lesson_box_names
+
+
+class BoxNamesCollector(EnvironmentCollector):
+    """Record the names of the boxes of each page, purged and merged with the page.
+
+    Sphinx warns about a label used on two pages only while reading serially; a parallel
+    read (``-j 2``) merges the pages' labels silently. The names collected here are checked
+    after all pages are read, the same way however the build ran.
+    """
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        box_names(env).pop(docname, None)
+
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
+    ) -> None:
+        theirs = box_names(other)
+        for docname in docnames:
+            if docname in theirs:
+                box_names(env)[docname] = theirs[docname]
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        entries = [
+            (name, box["kind"], box.line or 0)
+            for box in doctree.findall(TeachingBox)
+            for name in box["names"]
+        ]
+        if entries:
+            box_names(app.env)[app.env.docname] = entries
+
+
+def check_names_across_pages(app: Sphinx, env: BuildEnvironment) -> None:
+    """Warn about each box whose ``:name:`` a box on an earlier page (by docname) has."""
+    first: dict[str, tuple[str, int]] = {}
+    for docname in sorted(box_names(env)):
+        for name, kind, line in box_names(env)[docname]:
+            if name not in first:
+                first[name] = (docname, line)
+                continue
+            other_page, other_line = first[name]
+            if other_page == docname:
+                continue  # reported while reading the page (drop_duplicate_name)
+            warn(
+                LessonWarning.DUPLICATE_NAME,
+                f"the {kind!r} box has ':name: {name}', which a box on page {other_page!r} "
+                f"(line {other_line}) already has, so links to {name!r} can reach only one of "
+                "them. Give each box its own name.",
+                location=(docname, line),
+            )
+
+
+def setup_badinput(app: Sphinx) -> None:
+    """Register the whole-site checks of bad input."""
+    app.add_env_collector(BoxNamesCollector)
+    app.connect("env-check-consistency", check_names_across_pages)

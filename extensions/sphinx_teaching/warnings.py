@@ -46,8 +46,9 @@ class LessonWarning(str, Enum):
     )
     DUPLICATE_NAME = (
         "duplicate-name",
-        "Two boxes (or a box and another target) on one page have the same ``:name:``; the "
-        "later box is shown without the name, so links keep going to the first.",
+        "Two boxes (or a box and another target) have the same ``:name:``: on one page the "
+        "later box is shown without it, so links keep going to the first; across pages, "
+        "links can reach only one of them.",
     )
     RAW_HTML = (
         "raw-html",
