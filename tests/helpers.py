@@ -132,13 +132,16 @@ def assert_same_tree(a: Path, b: Path) -> None:
     only_a = sorted(files_a.keys() - files_b.keys())
     only_b = sorted(files_b.keys() - files_a.keys())
     assert not only_a and not only_b, f"only in {a}: {only_a}; only in {b}: {only_b}"
-    differing = [name for name in files_a if files_a[name].read_bytes() != files_b[name].read_bytes()]
+    differing = [
+        name for name in files_a if files_a[name].read_bytes() != files_b[name].read_bytes()
+    ]
     if differing:
         first = differing[0]
         lines_a = files_a[first].read_bytes().splitlines()
         lines_b = files_b[first].read_bytes().splitlines()
+        pairs = enumerate(zip(lines_a, lines_b, strict=False))
         detail = next(
-            (f"line {n + 1}:\n  {la!r}\n  {lb!r}" for n, (la, lb) in enumerate(zip(lines_a, lines_b)) if la != lb),
+            (f"line {n + 1}:\n  {la!r}\n  {lb!r}" for n, (la, lb) in pairs if la != lb),
             f"lengths {len(lines_a)} and {len(lines_b)} lines",
         )
         raise AssertionError(f"{len(differing)} files differ: {differing}; {first} at {detail}")
@@ -162,7 +165,9 @@ class ProcessBuild:
         return BeautifulSoup((self.outdir / f"{docname}.html").read_text("utf-8"), "html.parser")
 
 
-def run_sphinx(srcdir: Path, outdir: Path, *options: str, python: str | None = None) -> ProcessBuild:
+def run_sphinx(
+    srcdir: Path, outdir: Path, *options: str, python: str | None = None
+) -> ProcessBuild:
     """Build ``srcdir`` (its own conf.py) in a new process with the Makefile's options.
 
     ``-W --keep-going -n`` as in `make html`: a warning fails the build, yet every page is
@@ -181,4 +186,5 @@ def run_sphinx(srcdir: Path, outdir: Path, *options: str, python: str | None = N
     ]  # fmt: skip
     completed = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     warnings = warning_file.read_text("utf-8") if warning_file.exists() else ""
-    return ProcessBuild(completed.returncode, _ANSI_ESCAPE.sub("", warnings), completed.stderr, outdir)
+    warnings = _ANSI_ESCAPE.sub("", warnings)
+    return ProcessBuild(completed.returncode, warnings, completed.stderr, outdir)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from helpers import run_sphinx
 
 ROOT = "bad-input"
@@ -37,21 +38,27 @@ class Expected:
 CASES: dict[str, list[Expected]] = {
     "unknown-option.rst": [
         Expected(
-            "unknown-option.rst", 4, "lesson.unknown-option",
+            "unknown-option.rst",
+            4,
+            "lesson.unknown-option",
             "the 'exercise' box has an unknown option :nmae:, ignored. This box takes only "
             ":class:, :collapsible: and :name:. Check the spelling, or remove the line.",
         ),
     ],
     "unknown-option-myst.md": [
         Expected(
-            "unknown-option-myst.md", 3, "lesson.unknown-option",
+            "unknown-option-myst.md",
+            3,
+            "lesson.unknown-option",
             "the 'exercise' box has an unknown option :nmae:, ignored. This box takes only "
             ":class:, :collapsible: and :name:. Check the spelling, or remove the line.",
         ),
     ],
     "duplicate-name.rst": [
         Expected(
-            "duplicate-name.rst", 9, "lesson.duplicate-name",
+            "duplicate-name.rst",
+            9,
+            "lesson.duplicate-name",
             "the 'exercise' box has ':name: make-venv', which is already used on line 4 of "
             "this page. Give each box its own name; this box is shown without one, and "
             "links to 'make-venv' go to the first.",
@@ -59,35 +66,45 @@ CASES: dict[str, list[Expected]] = {
     ],
     "duplicate-name-myst.md": [
         Expected(
-            "duplicate-name-myst.md", 9, "lesson.duplicate-name",
+            "duplicate-name-myst.md",
+            9,
+            "lesson.duplicate-name",
             "the 'exercise' box has ':name: make-venv-md', which is already used on line 3",
         ),
     ],
     # MyST's own message names the directive and the line of the broken block; docs explain it.
     "broken-yaml-myst.md": [
         Expected(
-            "broken-yaml-myst.md", 6, "myst.directive_option",
+            "broken-yaml-myst.md",
+            6,
+            "myst.directive_option",
             "'exercise': Invalid options format: found unexpected end of stream",
         ),
     ],
     # Docutils and MyST report the exact line inside the box; the box keeps the rest.
     "bad-content.rst": [
         Expected(
-            "bad-content.rst", 6, "docutils",
+            "bad-content.rst",
+            6,
+            "docutils",
             "Inline emphasis start-string without end-string.",
         ),
         Expected("bad-content.rst", 8, "docutils", 'Unknown directive type "solutoin".'),
     ],
     "bad-content-myst.md": [
         Expected(
-            "bad-content-myst.md", 6, "myst.directive_unknown",
+            "bad-content-myst.md",
+            6,
+            "myst.directive_unknown",
             "Unknown directive type: 'solutoin'",
         ),
     ],
     # The original course's objectives box, exactly as it was written (trailing spaces too).
     "swallowed-title.rst": [
         Expected(
-            "swallowed-title.rst", 9, "lesson.box-title",
+            "swallowed-title.rst",
+            9,
+            "lesson.box-title",
             "the title of this 'objectives' box spans 2 lines: the blank line after "
             "'.. objectives::' is probably missing, so the content became the title. Add a "
             "blank line between the directive line and its content.",
@@ -95,13 +112,17 @@ CASES: dict[str, list[Expected]] = {
     ],
     "swallowed-title-myst.md": [
         Expected(
-            "swallowed-title-myst.md", 3, "lesson.box-title",
+            "swallowed-title-myst.md",
+            3,
+            "lesson.box-title",
             "the title of this 'objectives' box starts with a list marker: the text after "
             "'{objectives}' is the title, so this list item became the title. Start the "
             "content on the line below the directive line.",
         ),
         Expected(
-            "swallowed-title-myst.md", 7, "lesson.box-title",
+            "swallowed-title-myst.md",
+            7,
+            "lesson.box-title",
             "the title of this 'keypoints' box starts with a list marker",
         ),
     ],
@@ -194,7 +215,8 @@ def test_duplicate_name_keeps_links_on_the_first_box(rootdir, tmp_path):
 
 
 def test_broken_content_keeps_the_rest_of_the_box(rootdir, tmp_path):
-    for case, page_name in [("bad-content.rst", "bad-content"), ("bad-content-myst.md", "bad-content-myst")]:
+    for page_name in ["bad-content", "bad-content-myst"]:
+        case = page_name + (".md" if page_name.endswith("myst") else ".rst")
         _, result = build_case(rootdir, tmp_path / page_name, case)
         box = result.html(page_name).find(id="exercise-0")
         assert "The box keeps this paragraph." in box.get_text()

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import REPO_ROOT, run_sphinx
 
+from helpers import REPO_ROOT, run_sphinx
 from sphinx_teaching.kinds import KINDS_BY_NAME
 
 COMPAT_DIR = REPO_ROOT / "tests" / "compat"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from helpers import copy_root, make_test_app, read_html, warnings_of
 
 #: Markup that would run in a browser if it reached the page as HTML.
