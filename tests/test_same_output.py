@@ -12,6 +12,8 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from helpers import assert_same_tree, build_site, copy_root, make_test_app, warnings_of
 
 # --- The real site ----------------------------------------------------------------------------
@@ -78,13 +80,14 @@ def change_the_course(srcdir: Path) -> None:
     write(index, toctree)
 
 
-def test_incremental_build_gives_the_same_site_as_a_clean_build(rootdir, tmp_path):
+@pytest.mark.parametrize("parallel", [0, 2])
+def test_incremental_build_gives_the_same_site_as_a_clean_build(rootdir, tmp_path, parallel):
     srcdir = copy_root(rootdir, "course", tmp_path / "incremental")
-    outdir = build(srcdir, tmp_path / "incremental" / "build")
+    outdir = build(srcdir, tmp_path / "incremental" / "build", parallel=parallel)
     assert (outdir / "lessons" / "old.html").is_file()
 
     change_the_course(srcdir)
-    build(srcdir, tmp_path / "incremental" / "build")
+    build(srcdir, tmp_path / "incremental" / "build", parallel=parallel)
 
     clean_src = tmp_path / "clean" / "src"
     shutil.copytree(srcdir, clean_src)
