@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .checks import setup_checks
 from .compat import setup_compat
 from .directives import setup_directives
 from .navigation import setup_navigation
@@ -40,6 +41,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_compat(app)
     setup_summaries(app)
     setup_navigation(app)
+    setup_checks(app)
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,
