@@ -266,3 +266,37 @@ def test_parallel_build_writes_what_a_serial_build_writes(rootdir, tmp_path):
     text = (parallel / "summaries" / "keypoints.html").read_text("utf-8")
     for keypoint in ["Zeta keypoint two", "Alpha keypoint.", "MyST keypoint."]:
         assert keypoint in text
+
+
+# --- The course site --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("docname", "box_classes"),
+    [
+        ("summaries/keypoints", ["keypoints"]),
+        ("summaries/objectives", ["questions", "objectives"]),
+        ("summaries/exercises", ["exercise"]),
+    ],
+)
+def test_course_summary_pages_list_every_box_of_the_course(site, docname, box_classes):
+    summary = site.html(docname).find(class_="lesson-summary")
+    assert summary is not None
+    linked = {a["href"] for a in summary.select(".lesson-summary-entry-title a")}
+    # Every box of that kind on every other page is linked from the summary.
+    expected = set()
+    for path in sorted(site.outdir.rglob("*.html")):
+        page = path.relative_to(site.outdir).as_posix()
+        # The course's summaries list the lesson folders only.
+        if not page.startswith(("lessons/", "uppmax/", "hpc2n/")):
+            continue
+        soup = site.html(page.removesuffix(".html"))
+        for box in soup.select(", ".join(f".admonition.{name}" for name in box_classes)):
+            if box.get("id"):
+                expected.add(f"../{page}#{box['id']}")
+    assert linked == expected
+
+
+def test_folders_option_limits_a_summary_to_some_pages(summaries_app):
+    summary = summary_of(summaries_app, "summaries/some-pages")
+    assert page_headings(summary) == ["Alpha lesson", "MyST lesson"]

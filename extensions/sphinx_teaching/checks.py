@@ -13,7 +13,7 @@ For every page in the lesson folders (``lesson_check_folders``, docname prefixes
 Each has the type ``lesson`` and its own subtype (see :mod:`.warnings`), so a project can turn
 one kind off with ``suppress_warnings``. The checks look at one page at a time, when it is read
 (``doctree-read``), so they work the same in parallel builds; the one site-wide check, that each
-configured folder has pages, runs after all pages are read (``env-check-consistency``).
+configured folder has pages (a note, not a warning), runs after all pages are read (``env-check-consistency``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx.util import logging
 from sphinx.util.nodes import clean_astext
 
 from .nodes import (
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 TIMING_FIELDS = ("teaching", "exercises")
 
 CONFIG_NAME = "lesson_check_folders"
+
+logger = logging.getLogger(__name__)
 
 
 def lesson_folders(config: Config) -> list[str]:
@@ -71,13 +74,16 @@ def validate_config(app: Sphinx, config: Config) -> None:
 
 
 def check_folders_have_pages(app: Sphinx, env: BuildEnvironment) -> None:
-    """A configured folder without any page is probably a typo."""
+    """Say so when a configured folder has no page: it may be a typo.
+
+    A note in the build output rather than a warning: a course that lists its lesson folders
+    before their pages are written must still build with ``-W``.
+    """
     for folder in lesson_folders(env.config):
         if not any(docname.startswith(folder) for docname in env.found_docs):
-            warn(
-                LessonWarning.CONFIG,
-                f"{CONFIG_NAME} names {folder!r}, but no page's name starts with it; "
-                "check the spelling (names are relative to the source folder, with '/').",
+            logger.info(
+                f"lesson checks: {CONFIG_NAME} names {folder!r}, but no page's name starts "
+                "with it; check the spelling (names are relative to the source folder)."
             )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.domains import Domain
 from sphinx.errors import NoUri
@@ -93,10 +94,14 @@ class SummaryDirective(SphinxDirective):
     has_content = False
     required_arguments = 0
     optional_arguments = 0
-    option_spec: ClassVar[OptionSpec] = {}
+    option_spec: ClassVar[OptionSpec] = {
+        # Only pages whose names start with one of these (``lessons/ uppmax/``); default all.
+        "folders": directives.unchanged_required,
+    }
 
     def run(self) -> list[nodes.Node]:
         placeholder = summary_placeholder("", summary=self.summary.name, directive=self.name)
+        placeholder["folders"] = self.options.get("folders", "").split()
         self.set_source_info(placeholder)
         return [placeholder]
 
@@ -239,7 +244,11 @@ def replace_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> 
     for placeholder in placeholders:
         summary = SUMMARIES_BY_NAME[placeholder["summary"]]
         level = min(section_depth(placeholder) + 1, 6)
-        content = render_summary(app.builder, domain, summary, order, docname, level)
+        if folders := placeholder.get("folders"):
+            pages = [page for page in order if page.startswith(tuple(folders))]
+        else:
+            pages = order
+        content = render_summary(app.builder, domain, summary, pages, docname, level)
         # Resolve cross-references inside the copied boxes as if they were written here, and
         # run the post-transforms (HTML box headings, ...) over them, as sphinx.ext.todo does.
         temporary = new_document("")
