@@ -8,6 +8,7 @@ folders with the same faults, which is not checked.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from helpers import copy_root, make_test_app, warnings_of
@@ -36,7 +37,9 @@ EXPECTED = {
 }
 
 CHECK_SUBTYPES = sorted({subtype for _, _, subtype in EXPECTED})
-_WARNING = re.compile(r"/src/(?P<page>\S+?):(?P<line>\d+): WARNING: (?P<text>.*) \[lesson\.(?P<subtype>[\w-]+)\]$")
+_WARNING = re.compile(
+    r"/src/(?P<page>\S+?):(?P<line>\d+): WARNING: (?P<text>.*) \[lesson\.(?P<subtype>[\w-]+)\]$"
+)
 
 
 def parsed(warnings: list[str]) -> dict[tuple[str, int, str], str]:
@@ -88,7 +91,7 @@ def test_each_check_fires_on_a_faulty_page_and_stays_quiet_on_a_complete_one(
 
 
 def test_messages_say_what_to_do(check_warnings):
-    text = {key[1:]: value for key, value in check_warnings.items() if key[0] == "lessons/faulty.rst"}
+    text = {key[1:]: text for key, text in check_warnings.items() if key[0] == "lessons/faulty.rst"}
     assert "move it up, before the first sub-heading" in text[(9, "missing-objectives")]
     assert "the heading 'Afterwards' comes after it" in text[(33, "missing-keypoints")]
     assert "'No solution here' has no solution" in text[(13, "exercise-without-solution")]
@@ -107,7 +110,8 @@ def test_messages_say_what_to_do(check_warnings):
 
 @pytest.mark.parametrize("subtype", CHECK_SUBTYPES)
 def test_one_kind_can_be_silenced_with_suppress_warnings(rootdir, tmp_path, subtype):
-    app = build_checks(tmp_path, rootdir, confoverrides={"suppress_warnings": [f"lesson.{subtype}"]})
+    silenced = {"suppress_warnings": [f"lesson.{subtype}"]}
+    app = build_checks(tmp_path, rootdir, confoverrides=silenced)
     remaining = set(parsed(warnings_of(app)))
     assert remaining == {key for key in EXPECTED if key[2] != subtype}
 
@@ -131,5 +135,18 @@ def test_a_folder_with_no_pages_is_noted_without_failing_the_build(rootdir, tmp_
 def test_a_folder_list_of_the_wrong_type_falls_back_to_no_checks(rootdir, tmp_path):
     app = build_checks(tmp_path, rootdir, confoverrides={"lesson_check_folders": 3})
     warnings = warnings_of(app)
-    assert any("lesson_check_folders must be a list" in w and "[lesson.config]" in w for w in warnings)
+    assert any("lesson_check_folders must be a list" in w for w in warnings)
+    assert any(w.endswith("[lesson.config]") for w in warnings)
     assert not any("/src/lessons/" in w for w in warnings)
+
+
+def test_the_documentation_lists_every_subtype_and_the_real_messages(check_warnings):
+    docs = Path(__file__).resolve().parent.parent / "docs" / "extension"
+    checks_page = (docs / "checks.rst").read_text("utf-8")
+    for subtype in CHECK_SUBTYPES:
+        assert f"``lesson.{subtype}``" in checks_page
+    assert "lesson.summary-twice" in (docs / "summaries.rst").read_text("utf-8")
+    # The example output on the page is what the build prints for the faulty page.
+    for (page, line, subtype), text in check_warnings.items():
+        if page == "lessons/faulty.rst":
+            assert f"{page}:{line}: WARNING: {text} [lesson.{subtype}]" in checks_page

@@ -203,7 +203,8 @@ def add_page(src: Path) -> None:
         ".. exercise:: Added exercise\n\n   Added.\n"
     )
     index = src / "index.rst"
-    index.write_text(index.read_text().replace("   lessons/alpha\n", "   lessons/alpha\n   lessons/added\n"))
+    text = index.read_text()
+    index.write_text(text.replace("   lessons/alpha\n", "   lessons/alpha\n   lessons/added\n"))
     touch_later(index)
 
 
@@ -224,13 +225,15 @@ def delete_page(src: Path) -> None:
 def reorder_toctree(src: Path) -> None:
     index = src / "index.rst"
     text = index.read_text()
-    index.write_text(text.replace("   lessons/zeta\n   lessons/alpha\n", "   lessons/alpha\n   lessons/zeta\n"))
+    zeta_first = "   lessons/zeta\n   lessons/alpha\n"
+    index.write_text(text.replace(zeta_first, "   lessons/alpha\n   lessons/zeta\n"))
     touch_later(index)
 
 
 def retitle_page(src: Path) -> None:
     page = src / "lessons" / "alpha.rst"
-    page.write_text(page.read_text().replace("Alpha lesson\n============", "Alpha retitled\n=============="))
+    text = page.read_text()
+    page.write_text(text.replace("Alpha lesson\n============", "Alpha retitled\n=============="))
     touch_later(page)
 
 

@@ -13,7 +13,8 @@ For every page in the lesson folders (``lesson_check_folders``, docname prefixes
 Each has the type ``lesson`` and its own subtype (see :mod:`.warnings`), so a project can turn
 one kind off with ``suppress_warnings``. The checks look at one page at a time, when it is read
 (``doctree-read``), so they work the same in parallel builds; the one site-wide check, that each
-configured folder has pages (a note, not a warning), runs after all pages are read (``env-check-consistency``).
+configured folder has pages (a note, not a warning), runs after all pages are read
+(``env-check-consistency``).
 """
 
 from __future__ import annotations
