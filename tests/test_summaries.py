@@ -73,9 +73,13 @@ def test_exercise_list_names_every_exercise_without_its_solution(summaries_app):
         "Make a venv",
         "Exercise",
         "Alpha exercise",
+        "Read the alpha section again",
         "MyST exercise",
         '"><img src=x onerror=alert(1)>',
     ]
+    # A link in a title becomes text: the whole title is the one link to the box.
+    for title in summary.select(".lesson-summary-entry-title"):
+        assert len(title.find_all("a")) == 1
     page = read_html(summaries_app, "summaries/exercises")
     text = page.get_text()
     assert "Do the MyST thing." in text
@@ -237,7 +241,22 @@ def retitle_page(src: Path) -> None:
     touch_later(page)
 
 
-CHANGES = [edit_keypoint, add_page, rename_page, delete_page, reorder_toctree, retitle_page]
+def retitle_box(src: Path) -> None:
+    """Alpha links to this exercise with :ref:, so its link text must follow."""
+    page = src / "lessons" / "zeta.rst"
+    page.write_text(page.read_text().replace("Make a ``venv``", "Create a ``venv``"))
+    touch_later(page)
+
+
+CHANGES = [
+    edit_keypoint,
+    add_page,
+    rename_page,
+    delete_page,
+    reorder_toctree,
+    retitle_page,
+    retitle_box,
+]
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)

@@ -30,7 +30,8 @@ FINGERPRINT_ATTRIBUTE = "lesson_navigation_fingerprint"
 
 
 def navigation_fingerprint(env: BuildEnvironment) -> str:
-    """A digest of the pages, their toctrees, titles and tables of contents."""
+    """A digest of the pages, their toctrees, titles and tables of contents, and the titles
+    of every ``:ref:`` label (a link to a section or box elsewhere shows its title)."""
     digest = hashlib.sha256()
     for docname in sorted(env.all_docs):
         digest.update(docname.encode())
@@ -39,6 +40,8 @@ def navigation_fingerprint(env: BuildEnvironment) -> str:
             digest.update(clean_astext(title).encode())
         if (toc := env.tocs.get(docname)) is not None:
             digest.update(toc.pformat().encode())
+    labels = env.domains.standard_domain.labels
+    digest.update(repr(sorted(labels.items())).encode())
     return digest.hexdigest()
 
 
@@ -74,13 +77,12 @@ class RemovedPageOutputs:
         get_outfilename = getattr(builder, "get_outfilename", None)
         if get_outfilename is None:
             return
-        outdir = Path(builder.outdir)
+        sources = Path(builder.outdir) / "_sources"
         for docname in sorted(removed):
             Path(get_outfilename(docname)).unlink(missing_ok=True)
             # The copied source is `_sources/<docname><source suffix>.txt`.
-            sources = outdir / "_sources" / Path(docname).parent
-            for copied in sources.glob(Path(docname).name + ".*.txt"):
-                copied.unlink()
+            for suffix in app.config.source_suffix:
+                (sources / f"{docname}{suffix}.txt").unlink(missing_ok=True)
 
 
 def drop_words_without_pages(app: Sphinx) -> list[tuple[str, dict[str, object], str]]:
