@@ -145,7 +145,9 @@ def test_the_documentation_lists_every_subtype_and_the_real_messages(check_warni
     checks_page = (docs / "checks.rst").read_text("utf-8")
     for subtype in CHECK_SUBTYPES:
         assert f"``lesson.{subtype}``" in checks_page
-    assert "lesson.summary-twice" in (docs / "summaries.rst").read_text("utf-8")
+    summaries_page = (docs / "summaries.rst").read_text("utf-8")
+    assert "lesson.summary-twice" in summaries_page
+    assert "lesson.summary-argument" in summaries_page
     # The example output on the page is what the build prints for the faulty page.
     for (page, line, subtype), text in check_warnings.items():
         if page == "lessons/faulty.rst":

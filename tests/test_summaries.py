@@ -322,3 +322,31 @@ def test_course_summary_pages_list_every_box_of_the_course(site, docname, box_cl
 def test_folders_option_limits_a_summary_to_some_pages(summaries_app):
     summary = summary_of(summaries_app, "summaries/some-pages")
     assert page_headings(summary) == ["Alpha lesson", "MyST lesson"]
+
+
+def test_an_argument_or_unknown_option_is_reported_at_its_line(make_app, rootdir, tmp_path):
+    src = copy_root(rootdir, "summaries-twice", tmp_path)
+    (src / "lesson.rst").write_text(
+        (src / "lesson.rst").read_text()
+        + "\n.. objectives-summary:: an argument\n\n.. exercise-list::\n   :bogus: 1\n"
+    )
+    (src / "myst-twice.md").write_text(
+        "# MyST twice\n\n```{objectives-summary} an argument\n```\n\n"
+        "```{keypoints-summary}\n:bogus: 1\n```\n"
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = [w for w in warnings_of(app) if "summary-twice" not in w]
+    text = "\n".join(warnings)
+    assert "Traceback" not in text
+    assert (
+        "lesson.rst:12: WARNING: the 'objectives-summary' directive takes no argument; "
+        "'an argument' is ignored." in text
+    )
+    assert 'lesson.rst:14: ERROR: Error in "exercise-list" directive' in text
+    assert 'unknown option: "bogus"' in text
+    assert "myst-twice.md:3: WARNING: the 'objectives-summary' directive takes no argument" in text
+    assert text.count("[lesson.summary-argument]") == 2
+    assert "myst-twice.md:7: WARNING: 'keypoints-summary': Unknown option key: 'bogus'" in text
+    # The rest of the site is still built.
+    assert "THE-ONLY-KEYPOINT" in read_html(app, "index").get_text()

@@ -93,7 +93,10 @@ class SummaryDirective(SphinxDirective):
 
     has_content = False
     required_arguments = 0
-    optional_arguments = 0
+    # Takes no argument, but accepts one so that a title written after the directive gets a
+    # message saying what to do instead of docutils' "no content permitted".
+    optional_arguments = 1
+    final_argument_whitespace = True
     option_spec: ClassVar[OptionSpec] = {
         # Only pages whose names start with one of these (``lessons/ uppmax/``); default all.
         "folders": directives.unchanged_required,
@@ -103,6 +106,14 @@ class SummaryDirective(SphinxDirective):
         placeholder = summary_placeholder("", summary=self.summary.name, directive=self.name)
         placeholder["folders"] = self.options.get("folders", "").split()
         self.set_source_info(placeholder)
+        if self.arguments:
+            warn(
+                LessonWarning.SUMMARY_ARGUMENT,
+                f"the {self.name!r} directive takes no argument; {self.arguments[0]!r} is "
+                "ignored. To give the summary a title, write it as a heading above the "
+                "directive.",
+                location=placeholder,
+            )
         return [placeholder]
 
 

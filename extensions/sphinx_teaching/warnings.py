@@ -45,6 +45,11 @@ class LessonWarning(str, Enum):
         "The same summary directive (keypoints-summary, objectives-summary, exercise-list) is "
         "used twice on one page; only the first one is filled.",
     )
+    SUMMARY_ARGUMENT = (
+        "summary-argument",
+        "A summary directive was given an argument (such as a title); it takes none, and the "
+        "argument is ignored.",
+    )
     MISSING_OBJECTIVES = (
         "missing-objectives",
         "A lesson page has neither a questions nor an objectives box near its start (before "
