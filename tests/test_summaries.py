@@ -350,3 +350,13 @@ def test_an_argument_or_unknown_option_is_reported_at_its_line(make_app, rootdir
     assert "myst-twice.md:7: WARNING: 'keypoints-summary': Unknown option key: 'bogus'" in text
     # The rest of the site is still built.
     assert "THE-ONLY-KEYPOINT" in read_html(app, "index").get_text()
+
+
+def test_instructor_notes_inside_boxes_are_left_out(summaries_app):
+    assert "INSTRUCTOR-NOTE" in read_html(summaries_app, "lessons/zeta").get_text()
+    for docname in SUMMARY_PAGES:
+        assert "INSTRUCTOR-NOTE" not in read_html(summaries_app, docname).get_text()
+    # The rest of the boxes is still there.
+    assert "Zeta keypoint two" in summary_of(summaries_app, "summaries/keypoints").get_text()
+    exercises = summary_of(summaries_app, "summaries/exercises").get_text()
+    assert "A second exercise with the default title." in exercises

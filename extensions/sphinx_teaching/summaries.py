@@ -179,12 +179,18 @@ def box_entry(box: box_nodes.TeachingBox) -> dict[str, Any]:
         for child in box.children
         if not isinstance(child, (nodes.title, nodes.system_message))
     ]
+    # Instructor notes stay on their page: a summary is for learners, and the learner site
+    # must not show a note's text anywhere. The exercise list also keeps the answers back.
+    left_out: tuple[type[nodes.Element], ...] = (box_nodes.instructor_note_node,)
     if isinstance(box, box_nodes.exercise_node):
-        # The exercise list must not give the answers away.
-        for copy in body:
-            for solution in list(copy.findall(box_nodes.solution_node, include_self=False)):
-                solution.parent.remove(solution)
-        body = [copy for copy in body if not isinstance(copy, box_nodes.solution_node)]
+        left_out += (box_nodes.solution_node,)
+    def is_left_out(node: nodes.Node) -> bool:
+        return isinstance(node, left_out)
+
+    for copy in body:
+        for inner in list(copy.findall(is_left_out, include_self=False)):
+            inner.parent.remove(inner)
+    body = [copy for copy in body if not isinstance(copy, left_out)]
     for copy in [title_copy, *body]:
         if copy is not None:
             drop_ids(copy)
