@@ -160,6 +160,18 @@ def test_other_formats_get_the_summaries(make_app, rootdir, tmp_path, builder, o
         assert r"\hyperref[\detokenize{lessons/zeta:keypoints-0}]" in text
 
 
+def test_singlehtml_links_point_at_anchors_of_the_one_page(make_app, rootdir, tmp_path):
+    app = make_app("singlehtml", srcdir=copy_root(rootdir, "summaries", tmp_path))
+    build_cleanly(app)
+    page = read_html(app, "index")
+    ids = {element["id"] for element in page.find_all(id=True)}
+    links = page.select(".lesson-summary-entry-title a, .lesson-summary-page a")
+    assert links
+    for anchor in links:
+        href = anchor["href"]
+        assert href.count("#") == 1 and href.removeprefix("#") in ids, href
+
+
 # --- Same output whatever the build path -----------------------------------------------------
 
 

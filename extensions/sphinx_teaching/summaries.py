@@ -328,7 +328,9 @@ def link(
         uri = builder.get_relative_uri(fromdoc, todoc)
     except NoUri:
         return nodes.inline("", "", *label)
-    if anchor:
+    # Where pages are parts of one file (singlehtml) the page's own URI is already an anchor;
+    # box ids repeat from page to page there, so the page's anchor is the one that is right.
+    if anchor and "#" not in uri:
         uri += "#" + anchor
     return nodes.reference("", "", *label, internal=True, refuri=uri)
 
