@@ -5,8 +5,9 @@ sphinx-lesson's ``exerciselist``) leaves a :class:`summary_placeholder` in its p
 page is read, :class:`SummaryDomain` keeps a copy of its boxes, keyed by docname, and purges
 and merges them like any domain data, so incremental and parallel builds see the same data as
 a clean one. When a page with a placeholder is written, the placeholder is replaced
-(``doctree-resolved``) by the collected boxes, page by page in toctree order, each entry
-linking back to its box.
+(``doctree-resolved``) by the collected boxes, page by page in toctree order (or only the
+pages named by ``:folders:``), each entry linking back to its box. Solutions (in the exercise
+list) and instructor notes (everywhere) are left out of the copies.
 
 A summary page depends on every other page, so whenever any page is added, changed or removed,
 the pages that hold a summary are read again (``env-get-outdated``) and therefore rewritten.
