@@ -18,7 +18,7 @@ SPHINX      := $(SPHINXBUILD) -c . $(SPHINXOPTS)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help html test clean linkcheck livehtml venv
+.PHONY: help html test clean linkcheck livehtml venv bench
 
 help:  ## List the targets with what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -83,3 +83,6 @@ $(NODE_STAMP): package.json package-lock.json
 
 screenshots: html browser-deps  ## Screenshots of every page, desktop and phone, in _build/screenshots
 	$(VENV_PYTHON) tests/browser/screenshots.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
+
+bench: $(VENV_STAMP)  ## Benchmark build performance (N = 50, 300, 1000) into BENCHMARKS.md
+	$(VENV_PYTHON) benchmarks/bench_build.py

@@ -67,3 +67,9 @@ html_last_updated_fmt = None
 # cells that wrap, and code blocks and tables that scroll sideways reachable by keyboard.
 html_css_files += ["theme-fixes.css"]
 html_js_files = ["scrollable-regions.js"]
+
+# -- Lesson checks ------------------------------------------------------------------------------
+
+# Pages under these folders are lesson pages: `make html` warns when one misses its questions or
+# objectives, its key points, a solution, or its timing (see docs/extension/checks.rst).
+lesson_check_folders = ["lessons/", "uppmax/", "hpc2n/"]

@@ -39,6 +39,68 @@ class LessonWarning(str, Enum):
         "A configuration value of this extension has the wrong type or an unknown value; "
         "the default is used instead.",
     )
+    UNKNOWN_OPTION = (
+        "unknown-option",
+        "A teaching box has an option it does not take (often a misspelling); the option is "
+        "ignored and the box is shown without it.",
+    )
+    DUPLICATE_NAME = (
+        "duplicate-name",
+        "Two boxes (or a box and another target) have the same ``:name:``: on one page the "
+        "later box is shown without it, so links keep going to the first; across pages, "
+        "links can reach only one of them.",
+    )
+    RAW_HTML = (
+        "raw-html",
+        "Raw HTML in a teaching box (its title or content) is shown as text, never run: write "
+        "it in reST or Markdown instead, or move it out of the box.",
+    )
+    UNEXPECTED_ARGUMENT = (
+        "unexpected-argument",
+        "Text after the name of a directive that takes no argument (a summary, the "
+        "schedule, ...); it is ignored.",
+    )
+    UNSAFE_LINK = (
+        "unsafe-link",
+        "A link in a teaching box uses a scheme that runs code (``javascript:``, "
+        "``vbscript:``, ``data:``); it is shown as text instead of a link.",
+    )
+
+    SUMMARY_TWICE = (
+        "summary-twice",
+        "The same summary directive (keypoints-summary, objectives-summary, exercise-list) is "
+        "used twice on one page; only the first one is filled.",
+    )
+    SUMMARY_ARGUMENT = (
+        "summary-argument",
+        "A summary directive was given an argument (such as a title); it takes none, and the "
+        "argument is ignored.",
+    )
+    MISSING_OBJECTIVES = (
+        "missing-objectives",
+        "A lesson page has neither a questions nor an objectives box near its start (before "
+        "its first sub-heading).",
+    )
+    MISSING_KEYPOINTS = (
+        "missing-keypoints",
+        "A lesson page has no keypoints box at its end (after its last heading).",
+    )
+    EXERCISE_WITHOUT_SOLUTION = (
+        "exercise-without-solution",
+        "An exercise on a lesson page has no solution box inside it.",
+    )
+    SOLUTION_OUTSIDE_EXERCISE = (
+        "solution-outside-exercise",
+        "A solution box on a lesson page is not inside any exercise box.",
+    )
+    KEYPOINTS_IN_EXERCISE = (
+        "keypoints-in-exercise",
+        "A keypoints box on a lesson page is nested inside an exercise box.",
+    )
+    MISSING_TIMING = (
+        "missing-timing",
+        "A lesson page lacks the timing metadata 'teaching' or 'exercises' (minutes).",
+    )
 
     @property
     def tag(self) -> str:
