@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 
+from .nodes import section_depth
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.writers.html5 import HTML5Translator
@@ -25,15 +27,7 @@ def _is_toctree_caption(node: nodes.title) -> bool:
 
 
 def _heading_level(node: nodes.Node) -> int:
-    depth = sum(1 for ancestor in _ancestors(node) if isinstance(ancestor, nodes.section))
-    return min(max(depth + 1, 2), 6)
-
-
-def _ancestors(node: nodes.Node):
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
+    return min(max(section_depth(node) + 1, 2), 6)
 
 
 def visit_title_html(self: HTML5Translator, node: nodes.title) -> None:
