@@ -90,9 +90,12 @@ def test_solutions_open_and_close_by_click_and_keyboard(served, tab):
 #: The text a copy button should copy, read from what the reader sees in the block: for a
 #: session (shell or Python) the commands, which are the lines after a prompt (`$ `, `(env) $ `,
 #: `>>> `, `... `) and the lines a trailing backslash continues; for anything else the whole
-#: text.
+#: text, without line numbers.
 EXPECTED_COPY_JS = r"""block => {
-  const text = block.querySelector('pre').innerText.replace(/\n$/, '');
+  // Line numbers (:linenos:) are not part of the code.
+  const pre = block.querySelector('pre').cloneNode(true);
+  pre.querySelectorAll('.linenos').forEach(number => number.remove());
+  const text = pre.textContent.replace(/\n$/, '');
   const prompt = /^(?:(?:\([^)]*\)\s*)?\$ |>>> |\.\.\. )/;
   const lines = text.split('\n');
   if (!lines.some(line => prompt.test(line))) return {session: false, lines: lines};
