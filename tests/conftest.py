@@ -44,3 +44,17 @@ def feature_site(tmp_path_factory):
 
     root = Path(__file__).parent / "roots" / "test-browser"
     return build_site("html", tmp_path_factory.mktemp("feature-site"), sourcedir=root)
+
+
+@pytest.fixture(scope="session")
+def tabs_site(tmp_path_factory):
+    """One HTML build of `roots/test-browser-tabs/` (site tabs on two pages) with the course's
+    conf.py, or None while sphinx_teaching has no site tabs (they come from branch sitetabs)."""
+    import importlib.util
+
+    if importlib.util.find_spec("sphinx_teaching.sitetabs") is None:
+        return None
+    from helpers import build_site
+
+    root = Path(__file__).parent / "roots" / "test-browser-tabs"
+    return build_site("html", tmp_path_factory.mktemp("tabs-site"), sourcedir=root)

@@ -56,27 +56,15 @@ def playwright_browser():
         browser.close()
 
 
-def _tabs_site(tmp_path_factory):
-    """The site-tabs test root, built when the extension has site tabs (branch sitetabs)."""
-    import importlib.util
-
-    if importlib.util.find_spec("sphinx_teaching.sitetabs") is None:
-        return None
-    from helpers import build_site
-
-    root = HERE.parent / "roots" / "test-browser-tabs"
-    return build_site("html", tmp_path_factory.mktemp("tabs-site"), sourcedir=root)
-
-
 #: Why the tab tests do not run where site tabs are not in the extension yet.
 NO_SITE_TABS = "site tabs are not in sphinx_teaching on this branch yet (branch sitetabs)"
 
 
 @pytest.fixture(scope="session")
-def served_sites(site, feature_site, tmp_path_factory):
+def served_sites(site, feature_site, tabs_site, tmp_path_factory):
     """The course site, the feature test site and the site-tabs test site, served from one
     local server."""
-    builds = {"course": site, "features": feature_site, "tabs": _tabs_site(tmp_path_factory)}
+    builds = {"course": site, "features": feature_site, "tabs": tabs_site}
     root = tmp_path_factory.mktemp("served")
     for name, build in builds.items():
         if build is None:
