@@ -1,0 +1,375 @@
+"""Site-specific content: one step written once per site (``site-tabs`` holding ``site`` blocks).
+
+Reading makes neutral nodes: a :class:`site_tabs` group holding one :class:`site_variant` per
+site, each knowing its site's name and label (from ``lesson_sites`` in conf.py).
+
+HTML is progressively enhanced. The page as written shows every variant, each in a
+``<section>`` under a real heading with its site's label, so it reads well without JavaScript,
+in print and in a feed reader. Each group also carries a prepared, ``hidden`` WAI-ARIA tab list
+(``role="tablist"``/``"tab"``, ``aria-controls`` pointing at the sections); ``lesson.js`` reveals
+it, makes the sections tab panels, and keeps every group of the page on the reader's site.
+EPUB gets the sections without the tab list (e-readers run no scripts).
+
+Every other format (LaTeX, text, man, Texinfo, ...) gets every variant as a container headed by
+a rubric with the site's label, made by :class:`SiteTabsFallback`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+from .nodes import TeachingBox
+from .warnings import LessonWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import OptionSpec
+    from sphinx.writers.html5 import HTML5Translator
+
+#: The script of the extension (site tabs, print, deep links), added to HTML pages.
+SCRIPT = "lesson.js"
+#: A site name is used in ids, data attributes and ``?site=``: lower-case words and hyphens.
+SITE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: The accessible name of every tab list.
+TABLIST_LABEL = "Site"
+
+
+class site_tabs(nodes.General, nodes.Element):
+    """A group of variants of one step, one per site (directive ``site-tabs``)."""
+
+
+class site_variant(nodes.General, nodes.Element):
+    """The variant of a step for one site (directive ``site``).
+
+    ``site`` is the site's name, ``label`` its label from ``lesson_sites``.
+    """
+
+
+# --- Configuration -----------------------------------------------------------------------------
+
+
+def check_sites_config(app: Sphinx, config: Config) -> None:
+    """Keep only well-formed ``lesson_sites`` entries; warn about the others."""
+    value = config.lesson_sites
+    if not isinstance(value, dict):
+        warn(
+            LessonWarning.CONFIG,
+            f"lesson_sites must be a dict of site name to label, such as "
+            f'{{"uppmax": "UPPMAX"}}, not {type(value).__name__}; no sites are configured.',
+        )
+        config.lesson_sites = {}
+        return
+    valid: dict[str, str] = {}
+    for name, label in value.items():
+        if not isinstance(name, str) or not SITE_NAME.match(name):
+            warn(
+                LessonWarning.CONFIG,
+                f"lesson_sites: the site name {name!r} is not lower-case letters, digits and "
+                "hyphens (it is used in links such as ?site=name); this site is left out.",
+            )
+        elif not isinstance(label, str) or not label.strip():
+            warn(
+                LessonWarning.CONFIG,
+                f"lesson_sites: the label of site {name!r} must be a non-empty string, not "
+                f"{label!r}; this site is left out.",
+            )
+        else:
+            valid[name] = label.strip()
+    config.lesson_sites = valid
+
+
+def known_sites_text(sites: dict[str, str]) -> str:
+    """The configured sites, for messages: ``'uppmax' (UPPMAX), 'hpc2n' (HPC2N)``."""
+    if not sites:
+        return "no sites are configured (set lesson_sites in conf.py)"
+    listed = ", ".join(f"{name!r} ({label})" for name, label in sites.items())
+    return f"the sites in lesson_sites are {listed}"
+
+
+# --- Directives --------------------------------------------------------------------------------
+
+
+class SiteTabsDirective(SphinxDirective):
+    """``site-tabs``: a group of ``site`` blocks, shown as tabs in HTML."""
+
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = {"class": directives.class_option}
+
+    def run(self) -> list[nodes.Node]:
+        group = site_tabs("\n".join(self.content), classes=self.options.get("class", []))
+        self.set_source_info(group)
+        group += self.parse_content_to_nodes()
+        # Checks of what the group holds are in SiteTabsChecks, once the page is read.
+        return [group]
+
+
+class SiteDirective(SphinxDirective):
+    """``site <name>``: the content for one site, inside ``site-tabs``."""
+
+    required_arguments = 1
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = {}
+
+    def run(self) -> list[nodes.Node]:
+        sites: dict[str, str] = self.config.lesson_sites
+        name = self.arguments[0].strip()
+        variant = site_variant("\n".join(self.content), site=name.lower())
+        self.set_source_info(variant)
+        if variant["site"] in sites:
+            variant["label"] = sites[variant["site"]]
+        else:
+            warn(
+                LessonWarning.SITE_UNKNOWN,
+                f"unknown site {name!r} in a 'site' block; {known_sites_text(sites)}. "
+                "Use one of these names, or add the site to lesson_sites in conf.py.",
+                location=variant,
+            )
+            # Still shown, under its own name, so no content is lost.
+            variant["site"] = nodes.make_id(name) or "site"
+            variant["label"] = name
+        variant += self.parse_content_to_nodes()
+        return [variant]
+
+
+# --- Checks once a page is read ----------------------------------------------------------------
+
+#: Children of a group that are no content of their own (comments, link targets, messages).
+_SILENT = (nodes.comment, nodes.target, nodes.system_message, nodes.substitution_definition)
+
+
+class SiteTabsChecks(SphinxTransform):
+    """Check each group's structure, with a warning per problem and a sensible repair.
+
+    * a ``site`` block outside any group gets a group of its own;
+    * content in a group outside its ``site`` blocks is moved before the group;
+    * a second block for the same site in a group is merged into the first;
+    * a group with no ``site`` block is removed.
+    """
+
+    # After docutils' PropagateTargets (260), so link targets have moved onto the blocks.
+    default_priority = 500
+
+    def apply(self, **kwargs: Any) -> None:
+        for variant in list(self.document.findall(site_variant)):
+            if not isinstance(variant.parent, site_tabs):
+                warn(
+                    LessonWarning.SITE_OUTSIDE_TABS,
+                    f"a 'site' block ({variant['site']!r}) must be directly inside a "
+                    "'site-tabs' group: put it, with the blocks for the other sites, in "
+                    "'.. site-tabs::' (MyST: '::::{site-tabs}').",
+                    location=variant,
+                )
+                group = site_tabs()
+                group.source, group.line = variant.source, variant.line
+                variant.replace_self(group)
+                group += variant
+        for group in list(self.document.findall(site_tabs)):
+            self.check_group(group)
+
+    def check_group(self, group: site_tabs) -> None:
+        first_of_site: dict[str, site_variant] = {}
+        for child in list(group.children):
+            if isinstance(child, site_variant):
+                first = first_of_site.setdefault(child["site"], child)
+                if first is not child:
+                    warn(
+                        LessonWarning.SITE_DUPLICATE,
+                        f"a second 'site' block for {child['site']!r} in one 'site-tabs' "
+                        f"group (the first is at line {first.line}); its content is added to "
+                        "the first. Give each site one block per group.",
+                        location=child,
+                    )
+                    first.extend(child.children)
+                    group.remove(child)
+            elif not isinstance(child, _SILENT):
+                warn(
+                    LessonWarning.SITE_TABS_CONTENT,
+                    "content in a 'site-tabs' group outside its 'site' blocks; it is shown "
+                    "before the group. Put it inside a 'site' block, or before "
+                    "'.. site-tabs::'.",
+                    location=child if child.line else group,
+                )
+                group.remove(child)
+                group.parent.insert(group.parent.index(group), child)
+        if not first_of_site:
+            warn(
+                LessonWarning.SITE_TABS_EMPTY,
+                "this 'site-tabs' group has no 'site' blocks; add one '.. site:: <name>' block "
+                f"per site ({known_sites_text(self.config.lesson_sites)}).",
+                location=group,
+            )
+            group.parent.remove(group)
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+
+class SiteTabsHtml(SphinxPostTransform):
+    """Prepare the groups for HTML: ids for panels and headings, heading levels, tab list."""
+
+    default_priority = 200
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        groups = list(self.document.findall(site_tabs))
+        if not groups:
+            return
+        taken = {id_ for node in self.document.findall(nodes.Element) for id_ in node["ids"]}
+        with_tablist = not _is_epub(self.app)
+        number = 0
+        for group in groups:
+            while (group_id := f"lesson-sites-{number}") in taken:
+                number += 1
+            number += 1
+            tabs = []
+            for variant in (c for c in group.children if isinstance(c, site_variant)):
+                panel_id = _free_id(f"{group_id}-{variant['site']}", taken)
+                variant["ids"].insert(0, panel_id)
+                variant["heading_id"] = _free_id(f"{panel_id}-heading", taken)
+                variant["heading_level"] = _heading_level(variant)
+                tabs.append((variant["site"], variant["label"], panel_id))
+            group["ids"].insert(0, group_id)
+            taken.add(group_id)
+            if with_tablist:
+                group["tabs"] = tabs
+
+
+def _free_id(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3``, ... if a node of the page already has it."""
+    candidate, suffix = wanted, 1
+    while candidate in taken:
+        suffix += 1
+        candidate = f"{wanted}-{suffix}"
+    taken.add(candidate)
+    return candidate
+
+
+def _heading_level(variant: site_variant) -> int:
+    """One below the heading the variant sits under: a section, a box or an outer variant."""
+    level = 1
+    parent = variant.parent
+    while parent is not None:
+        if isinstance(parent, (nodes.section, site_variant)) or (
+            isinstance(parent, TeachingBox) and not parent.get("collapsible")
+        ):
+            level += 1
+        parent = parent.parent
+    return min(level, 6)
+
+
+def _is_epub(app: Sphinx) -> bool:
+    from sphinx.builders._epub_base import EpubBuilder
+
+    return isinstance(app.builder, EpubBuilder)
+
+
+def visit_site_tabs_html(self: HTML5Translator, node: site_tabs) -> None:
+    self.body.append(self.starttag(node, "div", CLASS="lesson-site-tabs"))
+    tabs = node.get("tabs")
+    if not tabs:
+        return
+    # Hidden until lesson.js takes over, so that without scripts only the headings show.
+    self.body.append(
+        f'<div class="lesson-site-tablist" role="tablist" '
+        f'aria-label="{self.attval(TABLIST_LABEL)}" hidden="">'
+    )
+    for index, (site, label, panel_id) in enumerate(tabs):
+        selected = index == 0
+        self.body.append(
+            f'<button type="button" role="tab" class="lesson-site-tab" '
+            f'id="{self.attval(panel_id)}-tab" data-lesson-site="{self.attval(site)}" '
+            f'aria-controls="{self.attval(panel_id)}" '
+            f'aria-selected="{"true" if selected else "false"}" '
+            f'tabindex="{0 if selected else -1}">{self.encode(label)}</button>'
+        )
+    self.body.append("</div>\n")
+
+
+def depart_site_tabs_html(self: HTML5Translator, node: site_tabs) -> None:
+    self.body.append("</div>\n")
+
+
+def visit_site_variant_html(self: HTML5Translator, node: site_variant) -> None:
+    heading_id = node["heading_id"]
+    level = node["heading_level"]
+    self.body.append(
+        self.starttag(
+            node,
+            "section",
+            CLASS="lesson-site-panel",
+            **{"data-lesson-site": node["site"], "aria-labelledby": heading_id},
+        )
+    )
+    self.body.append(
+        f'<h{level} class="lesson-site-heading" id="{self.attval(heading_id)}">'
+        f"{self.encode(node['label'])}</h{level}>\n"
+    )
+
+
+def depart_site_variant_html(self: HTML5Translator, node: site_variant) -> None:
+    self.body.append("</section>\n")
+
+
+# --- Every other format ------------------------------------------------------------------------
+
+
+class SiteTabsFallback(SphinxPostTransform):
+    """For formats other than HTML: every variant as a container headed by its site's label."""
+
+    default_priority = 200
+
+    def is_supported(self) -> bool:
+        return self.app.builder.format != "html"
+
+    def run(self, **kwargs: Any) -> None:
+        for variant in list(self.document.findall(site_variant)):
+            label = variant["label"]
+            heading = nodes.rubric(label, label, classes=["lesson-site-heading"])
+            heading.source, heading.line = variant.source, variant.line
+            box = nodes.container(
+                "", heading, *variant.children, ids=variant["ids"], classes=["lesson-site"]
+            )
+            box["classes"].append(f"lesson-site-{variant['site']}")
+            variant.replace_self(box)
+        for group in list(self.document.findall(site_tabs)):
+            replacement = nodes.container(
+                "", *group.children, ids=group["ids"], classes=["lesson-site-tabs"]
+            )
+            group.replace_self(replacement)
+
+
+# --- Assets and setup --------------------------------------------------------------------------
+
+
+def add_script(app: Sphinx) -> None:
+    """Add lesson.js to HTML pages (not EPUB), with the site names as a data attribute.
+
+    Sphinx escapes attribute values, so the configuration never becomes script source.
+    """
+    if app.builder.format != "html" or _is_epub(app):
+        return
+    names = json.dumps(list(app.config.lesson_sites))
+    app.add_js_file(SCRIPT, loading_method="defer", **{"data-lesson-sites": names})
+
+
+def setup_sitetabs(app: Sphinx) -> None:
+    """Register the site-tab directives, nodes, checks, transforms, config and script."""
+    app.add_config_value("lesson_sites", {}, "env", types=frozenset({dict}))
+    app.connect("config-inited", check_sites_config)
+    app.add_node(site_tabs, html=(visit_site_tabs_html, depart_site_tabs_html))
+    app.add_node(site_variant, html=(visit_site_variant_html, depart_site_variant_html))
+    app.add_directive("site-tabs", SiteTabsDirective)
+    app.add_directive("site", SiteDirective)
+    app.add_transform(SiteTabsChecks)
+    app.add_post_transform(SiteTabsHtml)
+    app.add_post_transform(SiteTabsFallback)
+    app.connect("builder-inited", add_script)
