@@ -31,6 +31,7 @@ from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.config import Config
     from sphinx.util.typing import OptionSpec
     from sphinx.writers.html5 import HTML5Translator
@@ -116,6 +117,8 @@ class SiteDirective(SphinxDirective):
     """``site <name>``: the content for one site, inside ``site-tabs``."""
 
     required_arguments = 1
+    # A label given instead of a name ("Your own computer") gets the unknown-site message.
+    final_argument_whitespace = True
     has_content = True
     option_spec: ClassVar[OptionSpec] = {}
 
@@ -203,7 +206,7 @@ class SiteTabsChecks(SphinxTransform):
         if not first_of_site:
             warn(
                 LessonWarning.SITE_TABS_EMPTY,
-                "this 'site-tabs' group has no 'site' blocks; add one '.. site:: <name>' block "
+                "this 'site-tabs' group has no 'site' blocks; add one 'site' block "
                 f"per site ({known_sites_text(self.config.lesson_sites)}).",
                 location=group,
             )
@@ -224,7 +227,7 @@ class SiteTabsHtml(SphinxPostTransform):
         if not groups:
             return
         taken = {id_ for node in self.document.findall(nodes.Element) for id_ in node["ids"]}
-        with_tablist = not _is_epub(self.app)
+        with_tablist = not _is_epub(self.env._builder_cls)
         number = 0
         for group in groups:
             while (group_id := f"lesson-sites-{number}") in taken:
@@ -266,10 +269,11 @@ def _heading_level(variant: site_variant) -> int:
     return min(level, 6)
 
 
-def _is_epub(app: Sphinx) -> bool:
+def _is_epub(builder_class: type[Builder]) -> bool:
+    """EPUB is HTML, but e-readers run no scripts: it gets no tab list and no lesson.js."""
     from sphinx.builders._epub_base import EpubBuilder
 
-    return isinstance(app.builder, EpubBuilder)
+    return issubclass(builder_class, EpubBuilder)
 
 
 def visit_site_tabs_html(self: HTML5Translator, node: site_tabs) -> None:
@@ -328,7 +332,7 @@ class SiteTabsFallback(SphinxPostTransform):
     default_priority = 200
 
     def is_supported(self) -> bool:
-        return self.app.builder.format != "html"
+        return self.env._builder_cls.format != "html"
 
     def run(self, **kwargs: Any) -> None:
         for variant in list(self.document.findall(site_variant)):
@@ -355,7 +359,7 @@ def add_script(app: Sphinx) -> None:
 
     Sphinx escapes attribute values, so the configuration never becomes script source.
     """
-    if app.builder.format != "html" or _is_epub(app):
+    if app.builder.format != "html" or _is_epub(type(app.builder)):
         return
     names = json.dumps(list(app.config.lesson_sites))
     app.add_js_file(SCRIPT, loading_method="defer", **{"data-lesson-sites": names})
@@ -363,7 +367,14 @@ def add_script(app: Sphinx) -> None:
 
 def setup_sitetabs(app: Sphinx) -> None:
     """Register the site-tab directives, nodes, checks, transforms, config and script."""
-    app.add_config_value("lesson_sites", {}, "env", types=frozenset({dict}))
+    app.add_config_value(
+        "lesson_sites",
+        {},
+        "env",
+        types=frozenset({dict}),
+        description="The sites of site-specific content: a dict of site name (lower-case "
+        "letters, digits, hyphens; used in ?site=name) to the label its tab and heading show.",
+    )
     app.connect("config-inited", check_sites_config)
     app.add_node(site_tabs, html=(visit_site_tabs_html, depart_site_tabs_html))
     app.add_node(site_variant, html=(visit_site_variant_html, depart_site_variant_html))

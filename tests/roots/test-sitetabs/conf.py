@@ -6,3 +6,6 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "snippets", "bad"]
 project = "sitetabs"
 lesson_sites = {"uppmax": "UPPMAX", "hpc2n": "HPC2N", "local": "Your own computer"}
+author = "The course team"
+copyright = "2026, the course team"
+version = "1"
