@@ -55,3 +55,8 @@ html_theme_options = {
 }
 # No "last updated" stamp and no build-time dates: identical sources give identical HTML.
 html_last_updated_fmt = None
+
+# -- sphinx_teaching ----------------------------------------------------------------------------
+
+# The sites of `site-tabs` groups: name (used in `.. site:: name` and `?site=name`) -> label.
+lesson_sites = {"uppmax": "UPPMAX", "hpc2n": "HPC2N", "local": "Your own computer"}
