@@ -191,6 +191,15 @@ def test_print_stylesheet_shows_every_variant_and_hides_chrome():
         assert hook in script
 
 
+def test_parallel_build_writes_the_same_pages(html_app, rootdir, tmp_path_factory):
+    parallel = build(rootdir, tmp_path_factory, parallel=2)
+    assert warnings_of(parallel) == []
+    for page in [*SYNTAX_PAGES, "placement"]:
+        bodies = [read_html(app, page).select_one("div.body") for app in (parallel, html_app)]
+        assert bodies[0] is not None
+        assert str(bodies[0]) == str(bodies[1])
+
+
 # --- Other formats ------------------------------------------------------------------------------
 
 

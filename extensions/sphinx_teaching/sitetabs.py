@@ -346,7 +346,10 @@ class SiteTabsFallback(SphinxPostTransform):
             variant.replace_self(box)
         for group in list(self.document.findall(site_tabs)):
             replacement = nodes.container(
-                "", *group.children, ids=group["ids"], classes=["lesson-site-tabs"]
+                "",
+                *group.children,
+                ids=group["ids"],
+                classes=["lesson-site-tabs", *group["classes"]],
             )
             group.replace_self(replacement)
 
