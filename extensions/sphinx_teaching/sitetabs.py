@@ -227,7 +227,7 @@ class SiteTabsHtml(SphinxPostTransform):
         if not groups:
             return
         taken = {id_ for node in self.document.findall(nodes.Element) for id_ in node["ids"]}
-        with_tablist = not _is_epub(self.env._builder_cls)
+        with_tablist = not _is_epub(_builder_class(self))
         number = 0
         for group in groups:
             while (group_id := f"lesson-sites-{number}") in taken:
@@ -267,6 +267,13 @@ def _heading_level(variant: site_variant) -> int:
             level += 1
         parent = parent.parent
     return min(level, 6)
+
+
+def _builder_class(transform: SphinxTransform) -> type[Builder]:
+    """The class of the running builder (Sphinx 9 deprecates ``transform.app``; its own
+    post-transforms read ``env._builder_cls``, which older versions lack)."""
+    builder_class = getattr(transform.env, "_builder_cls", None)
+    return builder_class if builder_class is not None else type(transform.app.builder)
 
 
 def _is_epub(builder_class: type[Builder]) -> bool:
@@ -332,7 +339,7 @@ class SiteTabsFallback(SphinxPostTransform):
     default_priority = 200
 
     def is_supported(self) -> bool:
-        return self.env._builder_cls.format != "html"
+        return _builder_class(self).format != "html"
 
     def run(self, **kwargs: Any) -> None:
         for variant in list(self.document.findall(site_variant)):
