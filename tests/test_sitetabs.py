@@ -231,6 +231,17 @@ def test_latex_shows_every_variant_labelled(rootdir, tmp_path_factory):
     assert not (Path(app.outdir) / SCRIPT).exists()
 
 
+@pytest.mark.parametrize(("builder", "pattern"), [("man", "*.1"), ("texinfo", "*.texi")])
+def test_man_and_texinfo_show_every_variant(rootdir, tmp_path_factory, builder, pattern):
+    app = build(rootdir, tmp_path_factory, builder)
+    assert warnings_of(app) == []
+    (output,) = Path(app.outdir).glob(pattern)
+    text = output.read_text("utf-8")
+    for site, label in SITES.items():
+        assert label in text
+        assert SNIPPET_TEXT[site].split()[-1] in text
+
+
 def test_epub_shows_every_variant_under_its_heading_without_tabs_or_script(
     rootdir, tmp_path_factory
 ):
