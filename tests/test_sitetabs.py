@@ -289,6 +289,21 @@ def test_malformed_sites_are_left_out_with_a_warning(rootdir, tmp_path_factory):
     assert json.loads(script["data-lesson-sites"]) == ["local"]
 
 
+def test_changing_a_label_rebuilds_the_pages_that_show_it(rootdir, tmp_path):
+    srcdir = copy_root(rootdir, "sitetabs", tmp_path)
+    for label in ("UPPMAX", "Uppsala (UPPMAX)"):
+        app = make_test_app(
+            "html", srcdir, confoverrides={"lesson_sites": {**SITES, "uppmax": label}}
+        )
+        try:
+            build_cleanly(app)
+        finally:
+            app.cleanup()
+        soup = read_html(app, "rst")
+        assert soup.select_one("#lesson-sites-0-uppmax-heading").get_text() == label
+        assert soup.select_one("#lesson-sites-0-uppmax-tab").get_text() == label
+
+
 def test_sites_that_are_not_a_dict_are_ignored_with_a_warning(rootdir, tmp_path_factory):
     app = build(rootdir, tmp_path_factory, confoverrides={"lesson_sites": ["uppmax", "hpc2n"]})
     warnings = warnings_of(app)
