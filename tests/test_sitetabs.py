@@ -152,6 +152,21 @@ def test_link_targets_inside_a_variant_stay_inside_its_panel(html_app):
     assert solution_group.find_parent("details") is not None
 
 
+def test_groups_copied_into_summary_pages_get_unique_ids_and_fitting_headings(html_app):
+    """Summaries copy boxes in on doctree-resolved; their groups are finished after that."""
+    soup = read_html(html_app, "summaries")
+    groups = soup.select("div.lesson-site-tabs")
+    assert len(groups) == 2
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    for group in groups:
+        for tab in group.select("[role=tab]"):
+            panel = soup.find(id=tab["aria-controls"])
+            assert panel.parent is group
+            assert panel.find(class_="lesson-site-heading").name == "h3", "under an h2 section"
+    assert "A keypoint for HPC2N." in groups[1].get_text()
+
+
 def test_script_gets_the_site_names_in_an_escaped_data_attribute(html_app):
     soup = read_html(html_app, "index")
     (script,) = soup.select(f'script[src^="_static/{SCRIPT}"]')
@@ -263,7 +278,7 @@ def test_singlehtml_keeps_ids_unique_across_pages(rootdir, tmp_path_factory):
     ids = [tag["id"] for tag in page.find_all(id=True)]
     assert len(ids) == len(set(ids))
     groups = page.select("div.lesson-site-tabs")
-    assert len(groups) == 2 + 4
+    assert len(groups) == 2 + 4 + 2 + 2
     for tab in page.select("[role=tab]"):
         assert page.find(id=tab["aria-controls"]) is not None
 

@@ -11,7 +11,7 @@ it, makes the sections tab panels, and keeps every group of the page on the read
 EPUB gets the sections without the tab list (e-readers run no scripts).
 
 Every other format (LaTeX, text, man, Texinfo, ...) gets every variant as a container headed by
-a rubric with the site's label, made by :class:`SiteTabsFallback`.
+a rubric with the site's label (:func:`render_plain`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.transforms import SphinxTransform
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .nodes import TeachingBox
@@ -213,37 +212,48 @@ class SiteTabsChecks(SphinxTransform):
             group.parent.remove(group)
 
 
-# --- HTML --------------------------------------------------------------------------------------
+# --- Writing: HTML, and every other format -----------------------------------------------------
+#
+# Groups are finished on ``doctree-resolved``, late (priority 900), rather than in a
+# post-transform: other features copy content into a page on that event (a summary page copies
+# keypoints boxes, with any groups in them, after the post-transforms have run). Only on the
+# final doctree can the page's ids be kept unique and heading levels follow the page.
 
 
-class SiteTabsHtml(SphinxPostTransform):
-    """Prepare the groups for HTML: ids for panels and headings, heading levels, tab list."""
+def finish_groups(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Prepare every group for HTML, or turn it into plain labelled containers."""
+    if app.builder.format == "html":
+        prepare_html(doctree, with_tablist=not _is_epub(type(app.builder)))
+    else:
+        render_plain(doctree)
 
-    default_priority = 200
-    formats = ("html",)
 
-    def run(self, **kwargs: Any) -> None:
-        groups = list(self.document.findall(site_tabs))
-        if not groups:
-            return
-        taken = {id_ for node in self.document.findall(nodes.Element) for id_ in node["ids"]}
-        with_tablist = not _is_epub(_builder_class(self))
-        number = 0
-        for group in groups:
-            while (group_id := f"lesson-sites-{number}") in taken:
-                number += 1
+def prepare_html(doctree: nodes.document, with_tablist: bool) -> None:
+    """Give each group, panel and heading an id unique in the page, each heading its level,
+    and each group (unless EPUB) the tabs of its prepared tab list.
+
+    The ids live in their own attributes, not in ``ids``: running this again (on a page that
+    received copied groups) gives every group fresh, unique ids.
+    """
+    groups = list(doctree.findall(site_tabs))
+    if not groups:
+        return
+    taken = {id_ for node in doctree.findall(nodes.Element) for id_ in node["ids"]}
+    number = 0
+    for group in groups:
+        while (group_id := f"lesson-sites-{number}") in taken:
             number += 1
-            tabs = []
-            for variant in (c for c in group.children if isinstance(c, site_variant)):
-                panel_id = _free_id(f"{group_id}-{variant['site']}", taken)
-                variant["ids"].insert(0, panel_id)
-                variant["heading_id"] = _free_id(f"{panel_id}-heading", taken)
-                variant["heading_level"] = _heading_level(variant)
-                tabs.append((variant["site"], variant["label"], panel_id))
-            group["ids"].insert(0, group_id)
-            taken.add(group_id)
-            if with_tablist:
-                group["tabs"] = tabs
+        number += 1
+        taken.add(group_id)
+        group["group_id"] = group_id
+        tabs = []
+        for variant in (child for child in group.children if isinstance(child, site_variant)):
+            panel_id = _free_id(f"{group_id}-{variant['site']}", taken)
+            variant["panel_id"] = panel_id
+            variant["heading_id"] = _free_id(f"{panel_id}-heading", taken)
+            variant["heading_level"] = _heading_level(variant)
+            tabs.append((variant["site"], variant["label"], panel_id))
+        group["tabs"] = tabs if with_tablist else []
 
 
 def _free_id(wanted: str, taken: set[str]) -> str:
@@ -269,13 +279,6 @@ def _heading_level(variant: site_variant) -> int:
     return min(level, 6)
 
 
-def _builder_class(transform: SphinxTransform) -> type[Builder]:
-    """The class of the running builder (Sphinx 9 deprecates ``transform.app``; its own
-    post-transforms read ``env._builder_cls``, which older versions lack)."""
-    builder_class = getattr(transform.env, "_builder_cls", None)
-    return builder_class if builder_class is not None else type(transform.app.builder)
-
-
 def _is_epub(builder_class: type[Builder]) -> bool:
     """EPUB is HTML, but e-readers run no scripts: it gets no tab list and no lesson.js."""
     from sphinx.builders._epub_base import EpubBuilder
@@ -283,17 +286,24 @@ def _is_epub(builder_class: type[Builder]) -> bool:
     return issubclass(builder_class, EpubBuilder)
 
 
+def _start_tag(
+    translator: HTML5Translator, node: nodes.Element, tag: str, own_id: str, **attributes: str
+) -> str:
+    """``<tag>`` with our id first; ids of link targets on the node follow as inner anchors."""
+    stand_in = nodes.Element(ids=[own_id, *node["ids"]], classes=node["classes"])
+    return translator.starttag(stand_in, tag, **attributes)
+
+
 def visit_site_tabs_html(self: HTML5Translator, node: site_tabs) -> None:
-    self.body.append(self.starttag(node, "div", CLASS="lesson-site-tabs"))
-    tabs = node.get("tabs")
-    if not tabs:
+    self.body.append(_start_tag(self, node, "div", node["group_id"], CLASS="lesson-site-tabs"))
+    if not node["tabs"]:
         return
     # Hidden until lesson.js takes over, so that without scripts only the headings show.
     self.body.append(
         f'<div class="lesson-site-tablist" role="tablist" '
         f'aria-label="{self.attval(TABLIST_LABEL)}" hidden="">'
     )
-    for index, (site, label, panel_id) in enumerate(tabs):
+    for index, (site, label, panel_id) in enumerate(node["tabs"]):
         selected = index == 0
         self.body.append(
             f'<button type="button" role="tab" class="lesson-site-tab" '
@@ -312,13 +322,9 @@ def depart_site_tabs_html(self: HTML5Translator, node: site_tabs) -> None:
 def visit_site_variant_html(self: HTML5Translator, node: site_variant) -> None:
     heading_id = node["heading_id"]
     level = node["heading_level"]
+    attributes = {"data-lesson-site": node["site"], "aria-labelledby": heading_id}
     self.body.append(
-        self.starttag(
-            node,
-            "section",
-            CLASS="lesson-site-panel",
-            **{"data-lesson-site": node["site"], "aria-labelledby": heading_id},
-        )
+        _start_tag(self, node, "section", node["panel_id"], CLASS="lesson-site-panel", **attributes)
     )
     self.body.append(
         f'<h{level} class="lesson-site-heading" id="{self.attval(heading_id)}">'
@@ -330,35 +336,20 @@ def depart_site_variant_html(self: HTML5Translator, node: site_variant) -> None:
     self.body.append("</section>\n")
 
 
-# --- Every other format ------------------------------------------------------------------------
-
-
-class SiteTabsFallback(SphinxPostTransform):
+def render_plain(doctree: nodes.document) -> None:
     """For formats other than HTML: every variant as a container headed by its site's label."""
-
-    default_priority = 200
-
-    def is_supported(self) -> bool:
-        return _builder_class(self).format != "html"
-
-    def run(self, **kwargs: Any) -> None:
-        for variant in list(self.document.findall(site_variant)):
-            label = variant["label"]
-            heading = nodes.rubric(label, label, classes=["lesson-site-heading"])
-            heading.source, heading.line = variant.source, variant.line
-            box = nodes.container(
-                "", heading, *variant.children, ids=variant["ids"], classes=["lesson-site"]
-            )
-            box["classes"].append(f"lesson-site-{variant['site']}")
-            variant.replace_self(box)
-        for group in list(self.document.findall(site_tabs)):
-            replacement = nodes.container(
-                "",
-                *group.children,
-                ids=group["ids"],
-                classes=["lesson-site-tabs", *group["classes"]],
-            )
-            group.replace_self(replacement)
+    for variant in list(doctree.findall(site_variant)):
+        label = variant["label"]
+        heading = nodes.rubric(label, label, classes=["lesson-site-heading"])
+        heading.source, heading.line = variant.source, variant.line
+        box = nodes.container(
+            "", heading, *variant.children, ids=variant["ids"], classes=["lesson-site"]
+        )
+        box["classes"].append(f"lesson-site-{variant['site']}")
+        variant.replace_self(box)
+    for group in list(doctree.findall(site_tabs)):
+        classes = ["lesson-site-tabs", *group["classes"]]
+        group.replace_self(nodes.container("", *group.children, ids=group["ids"], classes=classes))
 
 
 # --- Assets and setup --------------------------------------------------------------------------
@@ -391,6 +382,6 @@ def setup_sitetabs(app: Sphinx) -> None:
     app.add_directive("site-tabs", SiteTabsDirective)
     app.add_directive("site", SiteDirective)
     app.add_transform(SiteTabsChecks)
-    app.add_post_transform(SiteTabsHtml)
-    app.add_post_transform(SiteTabsFallback)
+    # After the other features' doctree-resolved handlers (500), which may copy groups in.
+    app.connect("doctree-resolved", finish_groups, priority=900)
     app.connect("builder-inited", add_script)
