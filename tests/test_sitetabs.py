@@ -15,8 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
-from sphinx_teaching import STATIC_DIR
-from sphinx_teaching.sitetabs import SCRIPT, site_tabs, site_variant
+from sphinx_teaching.assets import STATIC_DIR
+from sphinx_teaching.sitetabs import site_tabs, site_variant
 
 SITES = {"uppmax": "UPPMAX", "hpc2n": "HPC2N", "local": "Your own computer"}
 #: The snippet's text for each site (the docs show the same snippet files).
@@ -26,6 +26,8 @@ SNIPPET_TEXT = {
     "local": "python3 of your computer",
 }
 SYNTAX_PAGES = ["rst", "myst"]
+#: The extension's one script.
+SCRIPT = "lesson.js"
 #: The page budget of issue 7: our CSS plus JavaScript, uncompressed.
 PAGE_WEIGHT_BUDGET = 15 * 1024
 

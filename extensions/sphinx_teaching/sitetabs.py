@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from sphinx.util.typing import OptionSpec
     from sphinx.writers.html5 import HTML5Translator
 
-#: The script of the extension (site tabs, print, deep links), added to HTML pages.
-SCRIPT = "lesson.js"
 #: A site name is used in ids, data attributes and ``?site=``: lower-case words and hyphens.
 SITE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: The accessible name of every tab list.
@@ -223,7 +221,7 @@ class SiteTabsChecks(SphinxTransform):
 def finish_groups(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Prepare every group for HTML, or turn it into plain labelled containers."""
     if app.builder.format == "html":
-        prepare_html(doctree, with_tablist=not _is_epub(type(app.builder)))
+        prepare_html(doctree, with_tablist=not is_epub(type(app.builder)))
     else:
         render_plain(doctree)
 
@@ -279,7 +277,7 @@ def _heading_level(variant: site_variant) -> int:
     return min(level, 6)
 
 
-def _is_epub(builder_class: type[Builder]) -> bool:
+def is_epub(builder_class: type[Builder]) -> bool:
     """EPUB is HTML, but e-readers run no scripts: it gets no tab list and no lesson.js."""
     from sphinx.builders._epub_base import EpubBuilder
 
@@ -355,15 +353,9 @@ def render_plain(doctree: nodes.document) -> None:
 # --- Assets and setup --------------------------------------------------------------------------
 
 
-def add_script(app: Sphinx) -> None:
-    """Add lesson.js to HTML pages (not EPUB), with the site names as a data attribute.
-
-    Sphinx escapes attribute values, so the configuration never becomes script source.
-    """
-    if app.builder.format != "html" or _is_epub(type(app.builder)):
-        return
-    names = json.dumps(list(app.config.lesson_sites))
-    app.add_js_file(SCRIPT, loading_method="defer", **{"data-lesson-sites": names})
+def script_settings(config: Config) -> dict[str, str]:
+    """What lesson.js reads from its own ``<script>`` tag: the configured site names."""
+    return {"data-lesson-sites": json.dumps(list(config.lesson_sites))}
 
 
 def setup_sitetabs(app: Sphinx) -> None:
@@ -384,4 +376,3 @@ def setup_sitetabs(app: Sphinx) -> None:
     app.add_transform(SiteTabsChecks)
     # After the other features' doctree-resolved handlers (500), which may copy groups in.
     app.connect("doctree-resolved", finish_groups, priority=900)
-    app.connect("builder-inited", add_script)
