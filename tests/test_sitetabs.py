@@ -434,9 +434,16 @@ def test_labels_and_content_with_html_are_shown_as_text(rootdir, tmp_path_factor
         ":orphan:\n\nHostile\n=======\n\n"
         ".. site-tabs::\n\n"
         "   .. site:: uppmax\n\n      <script>alert(3)</script>\n\n"
-        "   .. site:: hpc2n\n\n      Text with <b>markup</b>.\n\n"
+        "   .. site:: hpc2n\n\n      Text with <b>markup</b>. `Click <javascript:alert(4)>`__\n\n"
         "   .. site:: local\n\n      Plain.\n\n"
         "   .. site:: <img src=x onerror=alert(2)>\n\n      Unknown.\n",
+        "utf-8",
+    )
+    # MyST passes raw HTML through; inside a site block it is shown as text, as in a box.
+    (srcdir / "hostile-myst.md").write_text(
+        "---\norphan: true\n---\n# Hostile MyST\n\n::::{site-tabs}\n\n"
+        ":::{site} uppmax\n<script>alert(5)</script>\n\nText <img src=x onerror=alert(6)>\n:::\n"
+        "\n::::\n",
         "utf-8",
     )
     app = make_test_app("html", srcdir, confoverrides={"lesson_sites": HOSTILE_LABELS})
@@ -444,8 +451,16 @@ def test_labels_and_content_with_html_are_shown_as_text(rootdir, tmp_path_factor
         app.build()
     finally:
         app.cleanup()
-    (warning,) = warnings_of(app)
-    assert "[lesson.site-unknown]" in warning
+    tags = sorted(warning.rsplit("[", 1)[-1] for warning in warnings_of(app))
+    assert tags == [
+        "lesson.raw-html]",
+        "lesson.raw-html]",
+        "lesson.site-unknown]",
+        "lesson.unsafe-link]",
+    ], warnings_of(app)
+    myst = read_html(app, "hostile-myst").select_one("div.lesson-site-tabs")
+    assert myst.find_all(["script", "img"]) == []
+    assert "<script>alert(5)</script>" in myst.get_text()
     soup = read_html(app, "hostile")
     group = soup.select_one("div.lesson-site-tabs")
     # No element came from a label, an argument or the content.
@@ -459,6 +474,7 @@ def test_labels_and_content_with_html_are_shown_as_text(rootdir, tmp_path_factor
     ]
     assert "<script>alert(3)</script>" in group.get_text()
     assert "Text with <b>markup</b>." in group.get_text()
+    assert group.select('a[href^="javascript"]') == []
     # Ids and data attributes are made from names, which are only ever [a-z0-9-].
     for tag in group.find_all(True):
         for attribute in ("id", "data-lesson-site", "aria-controls", "aria-labelledby"):

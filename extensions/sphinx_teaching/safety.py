@@ -3,8 +3,8 @@
 Docutils escapes the text of a box, and turns ``:class:`` and ``:name:`` into safe identifiers,
 but two things reach the page as written: raw HTML (MyST passes ``<script>`` or ``<img
 onerror=...>`` in a title or in the content through, as Markdown allows) and links whose URL
-runs code (reStructuredText links to ``javascript:...``). Inside a box, both are shown as text,
-with a warning at the file and line that says what to write instead.
+runs code (reStructuredText links to ``javascript:...``). Inside a box, or a site's tab, both
+are shown as text, with a warning at the file and line that says what to write instead.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
 from .nodes import TeachingBox
+from .sitetabs import site_variant
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
@@ -32,11 +33,11 @@ def is_unsafe_url(url: str) -> bool:
     return _IGNORED_IN_SCHEME.sub("", url).lower().startswith(UNSAFE_SCHEMES)
 
 
-def enclosing_box(node: nodes.Node) -> TeachingBox | None:
-    """The innermost teaching box that holds ``node``, if any."""
+def enclosing_box(node: nodes.Node) -> TeachingBox | site_variant | None:
+    """The innermost teaching box (or site tab, whose ``kind`` is ``site``) holding ``node``."""
     parent = node.parent
     while parent is not None:
-        if isinstance(parent, TeachingBox):
+        if isinstance(parent, (TeachingBox, site_variant)):
             return parent
         parent = parent.parent
     return None
@@ -82,9 +83,10 @@ class BoxContentAsText(SphinxTransform):
         raw.replace_self(replacement)
         shown = " ".join(text.split())
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        kind = box.get("kind", "site")
         warn(
             LessonWarning.RAW_HTML,
-            f"raw HTML {shown!r} in this {box['kind']!r} box is shown as text, not run. "
+            f"raw HTML {shown!r} in this {kind!r} box is shown as text, not run. "
             "Write it as reST or Markdown instead, or move it out of the box.",
             location=self.location(raw, box),
         )
@@ -93,9 +95,10 @@ class BoxContentAsText(SphinxTransform):
         text = reference.astext()
         shown = text if text == url else f"{text} <{url}>"
         reference.replace_self(nodes.Text(shown))
+        kind = box.get("kind", "site")
         warn(
             LessonWarning.UNSAFE_LINK,
-            f"the link to {url!r} in this {box['kind']!r} box would run code, so it is shown "
+            f"the link to {url!r} in this {kind!r} box would run code, so it is shown "
             "as text. Link to a web page (https://...) or to another page of the course.",
             location=self.location(reference, box),
         )
