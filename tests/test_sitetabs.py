@@ -407,6 +407,16 @@ def test_bad_input_is_repaired_and_the_rest_of_the_site_builds(bad_app, suffix):
     assert len(read_html(bad_app, "rst").select("section.lesson-site-panel")) == 3
 
 
+def test_the_documented_messages_are_the_ones_given(bad_app):
+    """docs/extension/site-tabs.rst quotes each bad-input message; they must stay true."""
+    page = Path(__file__).parent.parent / "docs" / "extension" / "site-tabs.rst"
+    quoted = re.findall(r"^ +(bad/\S+: WARNING: .*)$", page.read_text("utf-8"), re.MULTILINE)
+    given = [w.replace(f"{bad_app.srcdir}/", "") for w in warnings_of(bad_app)]
+    assert len(quoted) == len(BAD_INPUTS)
+    for message in quoted:
+        assert message in given
+
+
 def test_bad_input_fails_a_build_with_warnings_as_errors(rootdir, tmp_path_factory):
     app = build(
         rootdir,
