@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
-from .nodes import TeachingBox
+from .nodes import TeachingBox, nearest_ancestor
 from .sitetabs import site_variant
 from .warnings import LessonWarning, warn
 
@@ -33,14 +33,8 @@ def is_unsafe_url(url: str) -> bool:
     return _IGNORED_IN_SCHEME.sub("", url).lower().startswith(UNSAFE_SCHEMES)
 
 
-def enclosing_box(node: nodes.Node) -> TeachingBox | site_variant | None:
-    """The innermost teaching box (or site tab, whose ``kind`` is ``site``) holding ``node``."""
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, (TeachingBox, site_variant)):
-            return parent
-        parent = parent.parent
-    return None
+#: What holds content shown as text: a teaching box, or a site's tab (its ``kind`` is "site").
+TEXT_ONLY = (TeachingBox, site_variant)
 
 
 def _line_of(node: nodes.Node, box: TeachingBox) -> int | None:
@@ -62,11 +56,13 @@ class BoxContentAsText(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         for raw in list(self.document.findall(nodes.raw)):
-            if "html" in raw.get("format", "").split() and (box := enclosing_box(raw)):
+            if "html" in raw.get("format", "").split() and (
+                box := nearest_ancestor(raw, TEXT_ONLY)
+            ):
                 self.show_raw_as_text(raw, box)
         for reference in list(self.document.findall(nodes.reference)):
             url = reference.get("refuri", "")
-            if url and is_unsafe_url(url) and (box := enclosing_box(reference)):
+            if url and is_unsafe_url(url) and (box := nearest_ancestor(reference, TEXT_ONLY)):
                 self.show_link_as_text(reference, url, box)
 
     def location(self, node: nodes.Node, box: TeachingBox) -> tuple[str, int | None]:
