@@ -73,3 +73,8 @@ html_js_files = ["scrollable-regions.js"]
 # Pages under these folders are lesson pages: `make html` warns when one misses its questions or
 # objectives, its key points, a solution, or its timing (see docs/extension/checks.rst).
 lesson_check_folders = ["lessons/", "uppmax/", "hpc2n/"]
+
+# -- sphinx_teaching ----------------------------------------------------------------------------
+
+# The sites of `site-tabs` groups: name (used in `.. site:: name` and `?site=name`) -> label.
+lesson_sites = {"uppmax": "UPPMAX", "hpc2n": "HPC2N", "local": "Your own computer"}
