@@ -1,0 +1,57 @@
+"""Sphinx configuration of the course site: the one configuration, used by every build.
+
+Built with `make html` (sources in docs/, this file at the repository root).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parent.resolve()
+# Our teaching-directive extension lives in extensions/ (installable from pyproject.toml too).
+sys.path.insert(0, str(ROOT / "extensions"))
+
+# -- Project ------------------------------------------------------------------------------------
+
+project = "Isolated environments for Python on HPC"
+author = "The course team"
+# Fixed rather than computed from today's date, so that two builds give identical HTML.
+copyright = "2026, the course team"
+language = "en"
+
+# -- Extensions ---------------------------------------------------------------------------------
+
+extensions = [
+    "myst_parser",  # lesson pages in MyST Markdown
+    "sphinx_copybutton",  # copy buttons that skip prompts and output
+    "sphinx_teaching",  # our teaching directives and course features
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+exclude_patterns: list[str] = []
+
+# MyST: `:::{exercise}` colon fences as well as backtick fences; definition lists.
+myst_enable_extensions = ["colon_fence", "deflist"]
+# Headings get anchors so that `{ref}` and deep links work on Markdown pages too.
+myst_heading_anchors = 3
+
+# sphinx-copybutton: copy only what follows the "$ " prompt; output lines are left out.
+copybutton_prompt_text = r"\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+copybutton_exclude = ".linenos, .gp, .go"
+
+# -- HTML output --------------------------------------------------------------------------------
+
+html_theme = "sphinx_rtd_theme"
+html_title = project
+html_static_path = ["_static"]
+html_css_files: list[str] = []
+html_theme_options = {
+    "navigation_depth": 3,
+    "collapse_navigation": False,
+}
+# No "last updated" stamp and no build-time dates: identical sources give identical HTML.
+html_last_updated_fmt = None

@@ -1,0 +1,161 @@
+"""The teaching-box directives (``exercise``, ``solution``, ``keypoints``, ...).
+
+Each directive takes an optional title, the options ``:class:``, ``:name:`` and Sphinx 9's
+``:collapsible:``, and any content (empty is fine). It creates the node class of its kind (see
+:mod:`.kinds`) with the CSS classes sphinx-lesson emits and sphinx-lesson's per-page ids
+(``exercise-0``, ``exercise-1``, ...), so existing lessons, custom CSS and deep links carry over.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.directives.admonitions import SphinxAdmonition
+from sphinx.transforms import SphinxTransform
+from sphinx.util.nodes import clean_astext
+
+from .kinds import BOX_KINDS, KINDS_BY_DIRECTIVE, BoxKind
+from .nodes import TeachingBox
+from .warnings import LessonWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+
+#: A title that begins like a list item: the content's first line, swallowed because the
+#: blank line between the directive and its content is missing.
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)]|#\.|\(?[A-Za-z0-9]\))\s")
+
+
+class TeachingBoxDirective(SphinxAdmonition):
+    """Base of the teaching-box directives; each subclass sets :attr:`kind`."""
+
+    kind: ClassVar[BoxKind]
+
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    # ``class`` and ``name`` (docutils) and ``collapsible`` (Sphinx 9), inherited.
+    option_spec: ClassVar[OptionSpec] = dict(SphinxAdmonition.option_spec)
+
+    def run(self) -> list[nodes.Node]:
+        kind = self.kind
+        title_text = self.arguments[0] if self.arguments else kind.default_title
+
+        box = kind.node_class("\n".join(self.content), kind=kind.name)
+        self.set_source_info(box)
+        box["classes"] = self.css_classes(title_text)
+        if collapsible := self.collapsible():
+            box["collapsible"] = collapsible
+        # The name first, so that `:ref:` targets get an id made from it; the
+        # sphinx-lesson id is added as a second anchor.
+        self.add_name(box)
+        self.add_lesson_id(box)
+
+        title_nodes, messages = self.parse_inline(title_text, lineno=self.lineno)
+        title = nodes.title(title_text, "", *title_nodes)
+        self.set_source_info(title)
+        box += title
+        box += messages
+        box += self.parse_content_to_nodes()
+        self.warn_if_content_in_title(title_text, box)
+        return [box]
+
+    def css_classes(self, title_text: str) -> list[str]:
+        """The classes sphinx-lesson gives this box, in its order."""
+        classes = list(self.options.get("class", []))
+        if not classes:
+            # What docutils' generic admonition adds when no :class: is given.
+            classes.append("admonition-" + nodes.make_id(title_text))
+        classes.append(self.kind.name)
+        classes.extend(self.kind.extra_classes)
+        if not self.content:
+            classes.append("admonition-no-content")
+        return classes
+
+    def collapsible(self) -> str | None:
+        """``"open"``/``"closed"`` if the box renders as ``<details>``, else ``None``."""
+        return self.options.get("collapsible", self.kind.collapsible)
+
+    def add_lesson_id(self, box: TeachingBox) -> None:
+        """Give the box sphinx-lesson's id ``<kind>-<n>``, counted per page and kind."""
+        number = self.env.current_document.new_serial_number(f"lesson-box-{self.kind.name}")
+        box_id = f"{self.kind.name}-{number}"
+        document = self.state.document
+        # A section that happens to have the same id keeps it; the box keeps its :name:.
+        if box_id not in document.ids:
+            box["ids"].append(box_id)
+            document.ids[box_id] = box
+
+    def warn_if_content_in_title(self, title_text: str, box: nodes.Element) -> None:
+        """Warn when the title looks like content that lost its blank line."""
+        line_count = len(title_text.splitlines())
+        if line_count > 1:
+            problem = f"spans {line_count} lines"
+        elif _LIST_MARKER.match(title_text):
+            problem = "starts with a list marker"
+        else:
+            return
+        warn(
+            LessonWarning.BOX_TITLE,
+            f"the title of this {self.name!r} box {problem}: the blank line after "
+            f"'.. {self.name}::' is probably missing, so the content became the title. "
+            "Add a blank line between the directive line and its content.",
+            location=box,
+        )
+
+
+class SolutionDirective(TeachingBoxDirective):
+    """A solution, collapsed until opened; ``:open:`` shows it open at first."""
+
+    option_spec: ClassVar[OptionSpec] = {
+        **TeachingBoxDirective.option_spec,
+        "open": directives.flag,
+    }
+
+    def collapsible(self) -> str | None:
+        if "open" in self.options:
+            return "open"
+        return super().collapsible()
+
+
+class BoxLabels(SphinxTransform):
+    """Let ``:ref:`name``` link to a box by its ``:name:`` and show the box's title.
+
+    The standard domain records labels on non-section nodes as anonymous (usable only with
+    an explicit link text). Right after it has read the page, we give each named box its
+    title, in the standard domain's own data, which it purges and merges itself.
+    """
+
+    # Just after sphinx.transforms.references.SphinxDomains (850).
+    default_priority = 851
+
+    def apply(self, **kwargs: Any) -> None:
+        std = self.env.domains.standard_domain
+        for box in self.document.findall(TeachingBox):
+            title = box.next_node(nodes.title)
+            if title is None:
+                continue
+            for name in box["names"]:
+                anonymous = std.anonlabels.get(name)
+                if anonymous and anonymous[0] == self.env.docname and name not in std.labels:
+                    std.labels[name] = (*anonymous, clean_astext(title))
+
+
+def directive_class(kind: BoxKind) -> type[TeachingBoxDirective]:
+    """Build the directive class of ``kind``."""
+    base = SolutionDirective if kind.name == "solution" else TeachingBoxDirective
+    class_name = "".join(part.title() for part in kind.name.split("-")) + "Directive"
+    return type(class_name, (base,), {"kind": kind, "__doc__": f"The ``{kind.name}`` box."})
+
+
+def setup_directives(app: Sphinx) -> None:
+    """Register a directive for every kind and alias."""
+    classes = {kind.name: directive_class(kind) for kind in BOX_KINDS}
+    for directive_name, kind in KINDS_BY_DIRECTIVE.items():
+        app.add_directive(directive_name, classes[kind.name])
+    app.add_transform(BoxLabels)

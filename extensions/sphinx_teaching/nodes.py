@@ -1,0 +1,84 @@
+"""Docutils node classes: one per kind of teaching box.
+
+Every box is a :class:`TeachingBox`, itself an admonition, so builders that know nothing of us
+still treat it as one. Later features (summaries, checks, the instructor view) find boxes by
+their node class, never by CSS class. State lives in node attributes (``node["kind"]``) because
+deep copies and pickles keep only those.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+
+class TeachingBox(nodes.Admonition, nodes.Element):
+    """Base class of every teaching box.
+
+    Attributes set by the directive:
+
+    ``kind``
+        the canonical directive name (``"exercise"`` also for ``challenge``);
+    ``collapsible``
+        ``"open"`` or ``"closed"`` for boxes rendered as ``<details>`` (Sphinx 9's own
+        collapsible admonitions), absent otherwise.
+    """
+
+
+class questions_node(TeachingBox):
+    """Questions the lesson answers; opens a lesson."""
+
+
+class objectives_node(TeachingBox):
+    """What the learner will be able to do; opens a lesson."""
+
+
+class keypoints_node(TeachingBox):
+    """What to remember; closes a lesson."""
+
+
+class prerequisites_node(TeachingBox):
+    """What the learner needs before starting."""
+
+
+class exercise_node(TeachingBox):
+    """A hands-on exercise (directive ``exercise``, alias ``challenge``)."""
+
+
+class solution_node(TeachingBox):
+    """The solution of an exercise; collapsed until the reader opens it."""
+
+
+class homework_node(TeachingBox):
+    """Work to do after the session."""
+
+
+class demo_node(TeachingBox):
+    """Something the instructor shows."""
+
+
+class type_along_node(TeachingBox):
+    """Steps the learners type along with the instructor."""
+
+
+class discussion_node(TeachingBox):
+    """A question for the group to talk over."""
+
+
+class instructor_note_node(TeachingBox):
+    """A note meant for instructors rather than learners."""
+
+
+class callout_node(TeachingBox):
+    """An aside worth drawing attention to."""
+
+
+class checklist_node(TeachingBox):
+    """A list of things to check."""
+
+
+class testimonial_node(TeachingBox):
+    """A quotation from a former learner or user."""
+
+
+class output_node(TeachingBox):
+    """The output a command or program prints."""

@@ -1,0 +1,55 @@
+"""The catalogue of warnings this extension emits.
+
+Every warning has the type ``lesson`` and one of the subtypes below, so a project can silence
+one kind with ``suppress_warnings = ["lesson.<subtype>"]``. The documentation's list of
+warnings is generated from this catalogue, so add a subtype here before using it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from sphinx.util import logging
+
+#: The warning type of every warning we emit.
+WARNING_TYPE = "lesson"
+
+logger = logging.getLogger(__name__)
+
+
+class LessonWarning(str, Enum):
+    """Warning subtypes, each with a one-line description for the docs."""
+
+    description: str
+
+    def __new__(cls, subtype: str, description: str) -> LessonWarning:
+        member = str.__new__(cls, subtype)
+        member._value_ = subtype
+        member.description = description
+        return member
+
+    BOX_TITLE = (
+        "box-title",
+        "A box title spans several lines or starts with a list marker: the blank line after "
+        "the directive is probably missing, so the content became the title.",
+    )
+    CONFIG = (
+        "config",
+        "A configuration value of this extension has the wrong type or an unknown value; "
+        "the default is used instead.",
+    )
+
+    @property
+    def tag(self) -> str:
+        """The ``type.subtype`` string used in ``suppress_warnings``."""
+        return f"{WARNING_TYPE}.{self.value}"
+
+
+def warn(subtype: LessonWarning, message: str, location: Any = None) -> None:
+    """Log a warning of type ``lesson`` with ``subtype`` at ``location``.
+
+    ``location`` is a node, a docname, a ``(docname, line)`` pair or ``None`` (for
+    configuration problems, which have no place in a page).
+    """
+    logger.warning(message, location=location, type=WARNING_TYPE, subtype=subtype.value)

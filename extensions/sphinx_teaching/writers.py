@@ -1,0 +1,148 @@
+"""How teaching boxes are written: accessible HTML, and plain admonitions everywhere else.
+
+HTML: a box is a ``<section>`` landmark named by its title, and the title is a heading that
+screen readers announce (``role="heading"`` with the level of its place in the page). A
+collapsible box (a solution) is Sphinx 9's own ``<details>``/``<summary>`` admonition, which
+opens by mouse or keyboard without JavaScript. The icon is drawn by CSS and is decoration only.
+
+LaTeX, text, man and Texinfo: the box is written as an ordinary admonition with its title. Any
+other format gets the same through :class:`PlainAdmonitionFallback`, so no builder crashes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .kinds import BOX_KINDS
+from .nodes import TeachingBox
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.writers.html5 import HTML5Translator
+
+#: Formats with visitors registered below; every other format gets the fallback transform.
+HANDLED_FORMATS = ("html", "latex", "text", "man", "texinfo")
+
+
+class box_heading(nodes.Part, nodes.TextElement):
+    """The title of a non-collapsible box in HTML output (made by :class:`HtmlBoxTransform`)."""
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+
+def visit_box_html(self: HTML5Translator, node: TeachingBox) -> None:
+    if node.get("collapsible"):
+        # Sphinx 9 writes <details> (open or closed) and turns the title into <summary>.
+        self.visit_admonition(node)
+        return
+    attributes: dict[str, Any] = {}
+    if heading_id := node.get("heading_id"):
+        attributes["aria-labelledby"] = heading_id
+    self.body.append(self.starttag(node, "section", CLASS="admonition", **attributes))
+    self.context.append("</section>\n")
+
+
+def depart_box_html(self: HTML5Translator, node: TeachingBox) -> None:
+    self.body.append(self.context.pop())
+
+
+def visit_box_heading_html(self: HTML5Translator, node: box_heading) -> None:
+    self.body.append(
+        self.starttag(
+            node,
+            "p",
+            "",
+            CLASS="admonition-title",
+            role="heading",
+            **{"aria-level": str(node["level"])},
+        )
+    )
+
+
+def depart_box_heading_html(self: HTML5Translator, node: box_heading) -> None:
+    self.body.append("</p>\n")
+
+
+class HtmlBoxTransform(SphinxPostTransform):
+    """Prepare boxes for HTML: mark them ``lesson-box`` for our stylesheet, and turn the
+    title of each non-collapsible box into a :class:`box_heading`.
+
+    The heading's level follows the box's place in the page: one below the section that
+    holds it, so screen readers list it under the right section.
+    """
+
+    default_priority = 200
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for box in self.document.findall(TeachingBox):
+            box["classes"].append("lesson-box")
+            title = box.next_node(nodes.title)
+            if box.get("collapsible") or title is None or title.parent is not box:
+                continue
+            heading = box_heading(title.rawsource, "", *title.children)
+            heading["level"] = min(_section_depth(box) + 1, 6)
+            if box["ids"]:
+                heading_id = f"{box['ids'][0]}-title"
+                heading["ids"].append(heading_id)
+                box["heading_id"] = heading_id
+            title.replace_self(heading)
+
+
+def _section_depth(node: nodes.Node) -> int:
+    depth = 0
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.section):
+            depth += 1
+        parent = parent.parent
+    return depth
+
+
+# --- Other formats ---------------------------------------------------------------------------
+
+
+def visit_box_as_admonition(self: Any, node: TeachingBox) -> None:
+    self.visit_admonition(node)
+
+
+def depart_box_as_admonition(self: Any, node: TeachingBox) -> None:
+    self.depart_admonition(node)
+
+
+class PlainAdmonitionFallback(SphinxPostTransform):
+    """Replace each box by a plain admonition (added only for formats we have no visitor for)."""
+
+    default_priority = 200
+
+    def run(self, **kwargs: Any) -> None:
+        for box in list(self.document.findall(TeachingBox)):
+            plain = nodes.admonition(box.rawsource, *box.children, **box.attributes)
+            box.replace_self(plain)
+
+
+def setup_writers(app: Sphinx) -> None:
+    """Register every box node with its visitors, and the HTML and fallback transforms."""
+    as_admonition = (visit_box_as_admonition, depart_box_as_admonition)
+    for kind in BOX_KINDS:
+        app.add_node(
+            kind.node_class,
+            html=(visit_box_html, depart_box_html),
+            latex=as_admonition,
+            text=as_admonition,
+            man=as_admonition,
+            texinfo=as_admonition,
+        )
+    app.add_node(box_heading, html=(visit_box_heading_html, depart_box_heading_html))
+    app.add_post_transform(HtmlBoxTransform)
+    app.connect("builder-inited", add_fallback_for_other_formats)
+
+
+def add_fallback_for_other_formats(app: Sphinx) -> None:
+    """Builders of a format we have no visitors for get plain admonitions instead."""
+    if app.builder.format not in HANDLED_FORMATS:
+        app.add_post_transform(PlainAdmonitionFallback)
