@@ -41,13 +41,22 @@ def env(site):
 
 
 @pytest.fixture(scope="module")
+def instructor_site(tmp_path_factory):
+    """The instructor build (`-t instructor`): the learner build leaves instructor notes out."""
+    from helpers import build_site
+
+    return build_site("html", tmp_path_factory.mktemp("instructor-site"), "-t", "instructor")
+
+
+def read_doctree(doctreedir: Path, docname: str) -> nodes.document:
+    with (doctreedir / f"{docname}.doctree").open("rb") as file:
+        return pickle.load(file)
+
+
+@pytest.fixture(scope="module")
 def doctrees(site):
     """Each page's doctree as read (before references are resolved)."""
-    trees = {}
-    for docname in ALL_PAGES:
-        with (site.doctreedir / f"{docname}.doctree").open("rb") as file:
-            trees[docname] = pickle.load(file)
-    return trees
+    return {docname: read_doctree(site.doctreedir, docname) for docname in ALL_PAGES}
 
 
 def boxes(doctree: nodes.document, kind: str | None = None) -> list[box_nodes.TeachingBox]:
@@ -215,9 +224,18 @@ def test_lesson_has_exercises_with_solutions(doctrees, page):
 
 
 @pytest.mark.parametrize("page", LESSON_PAGES)
-def test_lesson_has_type_along_and_instructor_note(doctrees, page):
+def test_lesson_has_type_along(doctrees, page):
     assert boxes(doctrees[page], "type-along")
-    assert boxes(doctrees[page], "instructor-note")
+
+
+def test_instructor_build_is_clean(instructor_site):
+    assert instructor_site.warnings == []
+
+
+@pytest.mark.parametrize("page", LESSON_PAGES)
+def test_lesson_has_instructor_note(instructor_site, page):
+    doctree = read_doctree(instructor_site.doctreedir, page)
+    assert boxes(doctree, "instructor-note")
 
 
 @pytest.mark.parametrize("page", LESSON_PAGES)
@@ -272,6 +290,21 @@ def test_cross_links_resolve_in_html(site, page, targets):
     for target in targets:
         href = html_href(page, target)
         assert any(h == href or h.startswith(href + "#") for h in hrefs), (page, target)
+
+
+def test_general_lesson_links_each_site_tab_to_its_session(env, doctrees):
+    # Where the procedure differs per centre (a site tab), the tab links to the details in
+    # that centre's session.
+    sitetabs = pytest.importorskip("sphinx_teaching.sitetabs")
+    sessions = {"uppmax": UPPMAX, "hpc2n": HPC2N}
+    variants = list(doctrees[GENERAL].findall(sitetabs.site_variant))
+    assert {variant["site"] for variant in variants} == {"uppmax", "hpc2n", "local"}
+    for variant in variants:
+        linked = {label_page(env, label) for label in ref_labels(variant)}
+        if variant["site"] in sessions:
+            assert sessions[variant["site"]] in linked, variant["site"]
+        other_sessions = set(sessions.values()) - {sessions.get(variant["site"])}
+        assert not linked & other_sessions, f"the {variant['site']} tab links elsewhere"
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
@@ -437,7 +470,8 @@ def template_build(tmp_path_factory):
     command = [
         sys.executable, "-m", "sphinx", "-b", "html", "-c", str(REPO_ROOT),
         "-d", str(base / "doctrees"), "-n", "--keep-going", "-q", "-w", str(warning_file),
-        str(srcdir), str(base / "html"),
+        # The instructor view, so that the templates' instructor notes are kept.
+        "-t", "instructor", str(srcdir), str(base / "html"),
     ]  # fmt: skip
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     warnings = warning_file.read_text("utf-8").splitlines() if warning_file.exists() else []
@@ -453,8 +487,7 @@ def test_templates_build_without_warnings(template_build):
 @pytest.mark.parametrize("docname", ["template-rst", "template-md"])
 def test_templates_have_every_part_of_a_lesson(template_build, docname):
     base, _warnings, _completed = template_build
-    with (base / "doctrees" / f"{docname}.doctree").open("rb") as file:
-        doctree = pickle.load(file)
+    doctree = read_doctree(base / "doctrees", docname)
     kinds = [box["kind"] for box in boxes(doctree)]
     assert kinds[:3] == ["questions", "objectives", "prerequisites"]
     assert kinds[-1] == "keypoints"
