@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 
 from .compat import setup_compat
 from .directives import setup_directives
+from .instructor import setup_instructor
+from .schedule import setup_schedule
+from .timing import setup_timing
 from .writers import setup_writers
 
 if TYPE_CHECKING:
@@ -36,10 +39,15 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_writers(app)
     setup_directives(app)
     setup_compat(app)
+    setup_timing(app)
+    setup_schedule(app)
+    setup_instructor(app)
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,
-        # All per-page state lives in the doctree; nothing is shared across pages yet.
+        # Raise when the shape of the data we keep in the build environment changes.
+        "env_version": 1,
+        # Cross-page data (timings, instructor notes) is purged and merged per page.
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

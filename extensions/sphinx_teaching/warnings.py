@@ -39,6 +39,25 @@ class LessonWarning(str, Enum):
         "A configuration value of this extension has the wrong type or an unknown value; "
         "the default is used instead.",
     )
+    TIMING_NEGATIVE = (
+        "timing-negative",
+        "A lesson's ``teaching`` or ``exercises`` minutes are negative; the value is ignored.",
+    )
+    TIMING_NOT_A_NUMBER = (
+        "timing-not-a-number",
+        "A lesson's ``teaching`` or ``exercises`` minutes are not a whole number; the value "
+        "is ignored.",
+    )
+    TIMING_ABSURD = (
+        "timing-absurd",
+        "A lesson's ``teaching`` or ``exercises`` minutes exceed ``lesson_timing_max_minutes`` "
+        "(480 by default), most likely a typo; the value is ignored.",
+    )
+    SCHEDULE_BREAK = (
+        "schedule-break",
+        "A break in ``lesson_schedule_breaks`` follows a page that is not a lesson with a "
+        "timing, so the schedule cannot place it; the break is left out.",
+    )
 
     @property
     def tag(self) -> str:

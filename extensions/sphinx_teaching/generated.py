@@ -1,0 +1,67 @@
+"""Pages whose content is generated from other pages (the schedule, the instructor guide).
+
+Such a page shows data collected from the whole site, so it is out of date whenever any page
+changes, even when its own source did not. :func:`track_generated_pages` remembers, per page
+and in the build environment (purged and merged, so parallel reads are exact), which pages hold
+a given placeholder node, and asks Sphinx to write them again after any page was read or
+removed. The placeholder itself is replaced at write time, from the current environment.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+#: Set when this build reads or removes any page; cleared when the build starts.
+_CHANGED_FLAG = "lesson_generated_pages_stale"
+
+
+def _pages(env: BuildEnvironment, attribute: str) -> set[str]:
+    pages = getattr(env, attribute, None)
+    if pages is None:
+        pages = set()
+        setattr(env, attribute, pages)
+    return pages
+
+
+def track_generated_pages(app: Sphinx, placeholder: type[nodes.Element], attribute: str) -> None:
+    """Have every page holding ``placeholder`` rewritten whenever another page changes.
+
+    ``attribute`` names the set of such pages in the build environment.
+    """
+
+    def start(app: Sphinx) -> None:
+        setattr(app.env, _CHANGED_FLAG, False)
+
+    def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        _pages(env, attribute).discard(docname)
+        setattr(env, _CHANGED_FLAG, True)
+
+    def before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+        if docnames:
+            setattr(env, _CHANGED_FLAG, True)
+
+    def merge(
+        app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+    ) -> None:
+        _pages(env, attribute).update(_pages(other, attribute) & docnames)
+
+    def read(app: Sphinx, doctree: nodes.document) -> None:
+        if doctree.next_node(placeholder) is not None:
+            _pages(app.env, attribute).add(app.env.current_document.docname)
+
+    def updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+        if getattr(env, _CHANGED_FLAG, False):
+            return sorted(_pages(env, attribute))
+        return []
+
+    app.connect("builder-inited", start)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-before-read-docs", before_read)
+    app.connect("env-merge-info", merge)
+    app.connect("doctree-read", read)
+    app.connect("env-get-updated", updated)
