@@ -9,10 +9,13 @@ removed. The placeholder itself is replaced at write time, from the current envi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -65,3 +68,50 @@ def track_generated_pages(app: Sphinx, placeholder: type[nodes.Element], attribu
     app.connect("env-merge-info", merge)
     app.connect("doctree-read", read)
     app.connect("env-get-updated", updated)
+    if AddLinkAnchors not in app.registry.get_post_transforms():
+        app.add_post_transform(AddLinkAnchors)
+
+
+# --- Links from generated content -------------------------------------------------------------
+
+#: Attribute of the wrapper around a link that gets an anchor once resolved.
+_ANCHOR = "lesson_anchor"
+
+
+def page_link(docname: str, text: str, anchor: str = "") -> nodes.Node:
+    """A link to ``docname`` (at ``anchor`` if given) showing ``text`` as plain text.
+
+    Made as a ``:doc:`` cross-reference, which Sphinx resolves for every builder; the anchor
+    is added once it is resolved (:class:`AddLinkAnchors`).
+    """
+    xref = addnodes.pending_xref(
+        "",
+        nodes.inline("", text),
+        refdomain="std",
+        reftype="doc",
+        reftarget="/" + docname,
+        refexplicit=True,
+        refwarn=True,
+    )
+    if not anchor:
+        return xref
+    wrapper = nodes.inline("", "", xref)
+    wrapper[_ANCHOR] = anchor
+    return wrapper
+
+
+class AddLinkAnchors(SphinxPostTransform):
+    """Point the links made by :func:`page_link` at their anchors, once resolved."""
+
+    # Just after sphinx's ReferencesResolver (10).
+    default_priority = 11
+
+    def run(self, **kwargs: Any) -> None:
+        for wrapper in list(self.document.findall(nodes.inline)):
+            anchor = wrapper.get(_ANCHOR)
+            if anchor is None:
+                continue
+            for reference in wrapper.findall(nodes.reference):
+                if reference.get("refuri") is not None:
+                    reference["refuri"] += "#" + anchor
+            wrapper.replace_self(wrapper.children)

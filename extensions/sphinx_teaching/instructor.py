@@ -29,7 +29,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import docname_join
 from sphinx.util.docutils import SphinxDirective
 
-from .generated import track_generated_pages
+from .generated import page_link, track_generated_pages
 from .nodes import instructor_note_node
 from .schedule import duration, page_title
 from .timing import Timing, lesson_timings, toctree_order
@@ -261,8 +261,6 @@ class InstructorGuide(SphinxPostTransform):
 
     def lesson_sections(self) -> list[nodes.Node]:
         env = self.env
-        here = env.current_document.docname
-        builder = self.app.builder
         timings = lesson_timings(env)
         notes = _notes(env)
         sections: list[nodes.Node] = []
@@ -272,19 +270,13 @@ class InstructorGuide(SphinxPostTransform):
             section = nodes.section(ids=[f"lesson-guide-{nodes.make_id(docname)}"])
             section["classes"].append("lesson-guide-lesson")
             section += nodes.title("", page_title(env, docname))
-            page_uri = builder.get_relative_uri(here, docname)
-            link = nodes.reference("", "Open the lesson", internal=True, refuri=page_uri)
+            link = page_link(docname, "Open the lesson")
             section += nodes.paragraph(
                 "", "", nodes.Text(timing_text(timings.get(docname)) + " "), link
             )
             for anchor, note in notes.get(docname, []):
                 section += self.copy_note(note, docname)
-                back = nodes.reference(
-                    "",
-                    "\u21a9 Back to this note in the lesson",
-                    internal=True,
-                    refuri=page_uri + (f"#{anchor}" if anchor else ""),
-                )
+                back = page_link(docname, "\u21a9 Back to this note in the lesson", anchor)
                 section += nodes.paragraph("", "", back, classes=["lesson-guide-backlink"])
             sections.append(section)
         if not sections:

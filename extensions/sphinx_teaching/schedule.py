@@ -27,13 +27,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import clean_astext
 
-from .generated import track_generated_pages
+from .generated import page_link, track_generated_pages
 from .timing import Timing, lessons_in_order
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
@@ -259,14 +258,13 @@ class ScheduleTable(SphinxPostTransform):
         ]
         start = parse_clock(self.config.lesson_schedule_start) or 0
         schedule = compute_schedule(lessons, start, configured_breaks(self.config))
-        docname = env.current_document.docname
         for placeholder in placeholders:
             if not schedule.rows:
                 empty = nodes.paragraph("", "No lesson page declares its timing yet.")
                 empty["classes"] = list(placeholder["classes"])
                 placeholder.replace_self(empty)
                 continue
-            table = schedule_table(schedule, self.app.builder, docname)
+            table = schedule_table(schedule)
             table["classes"] += placeholder["classes"]
             table["ids"] = list(placeholder["ids"])
             table["names"] = list(placeholder["names"])
@@ -284,7 +282,7 @@ def _minutes(value: int | None) -> str:
     return "\u2014" if value is None else str(value)
 
 
-def schedule_table(schedule: Schedule, builder: Builder, fromdocname: str) -> nodes.table:
+def schedule_table(schedule: Schedule) -> nodes.table:
     """The schedule as a docutils table: every builder can write it, all text escaped."""
     table = nodes.table()
     group = nodes.tgroup(cols=4)
@@ -313,8 +311,7 @@ def schedule_table(schedule: Schedule, builder: Builder, fromdocname: str) -> no
             )
             tr["classes"].append("lesson-schedule-break")
         else:
-            link = nodes.reference("", row.title, internal=True)
-            link["refuri"] = builder.get_relative_uri(fromdocname, row.docname)
+            link = page_link(row.docname, row.title)
             tr = nodes.row(
                 "",
                 _cell(time_span(row.start, row.end)),
