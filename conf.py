@@ -55,3 +55,15 @@ html_theme_options = {
 }
 # No "last updated" stamp and no build-time dates: identical sources give identical HTML.
 html_last_updated_fmt = None
+
+# -- Course schedule and instructor view (sphinx_teaching) --------------------------------------
+
+# The landing page's schedule starts the day here (24-hour "HH:MM"); each lesson page gives its
+# minutes as `:teaching:` / `:exercises:` metadata. Breaks follow the lesson named by docname,
+# e.g. {"after": "lessons/isolated-environments", "minutes": 15, "title": "Coffee break"}.
+lesson_schedule_start = "09:00"
+lesson_schedule_breaks: list[dict[str, object]] = []
+# Instructor notes are shown only in `make html-instructor` (which passes `-t instructor`); this
+# is also where its "Instructor guide" page is.
+lesson_instructor_view = tags.has("instructor")  # noqa: F821 (Sphinx provides `tags`)
+lesson_instructor_guide = "instructor-guide"

@@ -245,3 +245,39 @@ def test_parallel_build_gives_the_same_html(rootdir, tmp_path, tags):
     assert warnings_of(serial) == warnings_of(parallel) == []
     assert html_files(parallel.outdir) == html_files(serial.outdir)
     assert instructor_notes(parallel.env).keys() == instructor_notes(serial.env).keys()
+
+
+# --- MyST, and another guide page -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tags", [[], ["instructor"]], ids=["learner", "instructor"])
+def test_guide_in_myst_under_another_name(rootdir, tmp_path, tags):
+    app = build(copy_root(rootdir, "instructor-myst", tmp_path), tags=tags)
+    assert warnings_of(app) == []
+    guide = read_html(app, "guide").find(role="main").get_text(" ", strip=True)
+    index = read_html(app, "index")
+    if tags:
+        assert "Demonstrate on the login node first." in guide
+        assert "Teaching 10 min, exercises 5 min; 15 min in all." in guide
+        assert index.find("a", href="guide.html") is not None
+    else:
+        assert "Demonstrate" not in guide
+        assert index.find("a", href="guide.html") is None
+        assert "Demonstrate" not in (Path(app.outdir) / "lesson.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("builder", ["text", "latex", "singlehtml"])
+def test_other_builders_write_the_schedule_and_guide(rootdir, tmp_path, builder):
+    app = make_test_app(builder, copy_root(rootdir, "schedule", tmp_path), tags=["instructor"])
+    try:
+        build_cleanly(app)
+    finally:
+        app.cleanup()
+    text = " ".join(
+        path.read_text("utf-8") for path in Path(app.outdir).rglob("*") if path.suffix in
+        {".txt", ".tex", ".html"}
+    ).split()  # fmt: skip
+    words = " ".join(text).replace("\\textendash{}", "\u2013")
+    assert "09:00\u201309:30" in words
+    assert "tailor the pace to the answers" in words
+    assert "Back to this note" in words

@@ -72,7 +72,7 @@ def schedule_app(rootdir, tmp_path_factory):
 # --- Arithmetic -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["index", "overview"])
+@pytest.mark.parametrize("page", ["index", "overview", "day"])
 def test_schedule_has_clock_times_breaks_and_totals(schedule_app, page):
     assert schedule_rows(read_html(schedule_app, page)) == EXPECTED_ROWS
 
@@ -211,7 +211,7 @@ def test_changing_minutes_updates_the_schedule_incrementally(rootdir, tmp_path):
     assert warnings_of(second) == []
     # index.html lists the lessons in its toctree, so Sphinx rewrites it anyway; overview.html
     # is rewritten only because it holds a schedule.
-    for page in ("index", "overview"):
+    for page in ("index", "overview", "day"):
         rows = schedule_rows(read_html(second, page))
         assert rows[0] == ("09:00\u201309:45", "Introduction", "35", "10")
         assert rows[1] == ("09:45\u201310:05", "Setting up a virtual environment", "15", "5")

@@ -112,6 +112,10 @@ class AddLinkAnchors(SphinxPostTransform):
             if anchor is None:
                 continue
             for reference in wrapper.findall(nodes.reference):
-                if reference.get("refuri") is not None:
-                    reference["refuri"] += "#" + anchor
+                uri = reference.get("refuri")
+                if uri is not None:
+                    # A page that is itself a fragment (singlehtml's "#document-x") gets the
+                    # anchor instead; LaTeX's "%x" takes "%x#anchor".
+                    page = uri.split("#", 1)[0]
+                    reference["refuri"] = f"{page}#{anchor}"
             wrapper.replace_self(wrapper.children)
