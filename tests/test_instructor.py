@@ -24,7 +24,13 @@ NOTE_PHRASES = {
     "lessons/reference": "Point learners at this page",
 }
 #: Words of the notes' titles or bodies that appear nowhere else in the site.
-NOTE_WORDS = ["onerror", "alert(\u201cnote\u201d)", 'alert("note")', "conda-note", *NOTE_PHRASES.values()]
+NOTE_WORDS = [
+    "onerror",
+    "alert(\u201cnote\u201d)",
+    'alert("note")',
+    "conda-note",
+    *NOTE_PHRASES.values(),
+]
 
 
 def build(srcdir: Path, **kwargs):
@@ -133,7 +139,7 @@ def test_guide_lists_lessons_in_toctree_order_with_timings(instructor):
     assert titles == [
         "Introduction",
         "Setting up a virtual environment",
-        'Titles with <script>alert(\u201ctitle\u201d)</script> stay text',
+        "Titles with <script>alert(\u201ctitle\u201d)</script> stay text",
         "Conda environments",
         "Wrap-up",
         "Reference",

@@ -23,7 +23,12 @@ EXPECTED_ROWS = [
     ("09:00\u201309:30", "Introduction", "20", "10"),
     ("09:30\u201310:10", "Setting up a virtual environment", "15", "25"),
     ("10:10\u201310:25", "Coffee break", "", ""),
-    ("10:25\u201310:35", 'Titles with <script>alert(\u201ctitle\u201d)</script> stay text', "10", "0"),
+    (
+        "10:25\u201310:35",
+        "Titles with <script>alert(\u201ctitle\u201d)</script> stay text",
+        "10",
+        "0",
+    ),
     ("10:35\u201311:25", "Conda environments", "30", "20"),
     ("11:25\u201312:10", "Lunch", "", ""),
     ("12:10\u201312:15", "Wrap-up", "5", "\u2014"),
@@ -59,9 +64,7 @@ def html_files(outdir: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def schedule_app(rootdir, tmp_path_factory):
-    app = make_test_app(
-        "html", copy_root(rootdir, "schedule", tmp_path_factory.mktemp("schedule"))
-    )
+    app = make_test_app("html", copy_root(rootdir, "schedule", tmp_path_factory.mktemp("schedule")))
     try:
         build_cleanly(app)
     finally:

@@ -141,9 +141,7 @@ class HideInstructorGuide(SphinxTransform):
         if instructor_view(self.config) or not guide:
             return
         for toctree in self.document.findall(addnodes.toctree):
-            toctree["entries"] = [
-                (title, ref) for title, ref in toctree["entries"] if ref != guide
-            ]
+            toctree["entries"] = [(title, ref) for title, ref in toctree["entries"] if ref != guide]
             toctree["includefiles"] = [ref for ref in toctree["includefiles"] if ref != guide]
 
 
@@ -249,8 +247,7 @@ class InstructorGuide(SphinxPostTransform):
             for placeholder in placeholders:
                 notice = nodes.paragraph(
                     "",
-                    "The instructor guide is part of the instructor build "
-                    "(make html-instructor).",
+                    "The instructor guide is part of the instructor build (make html-instructor).",
                 )
                 placeholder.replace_self(notice)
             return
@@ -304,9 +301,7 @@ class InstructorGuide(SphinxPostTransform):
 def setup_instructor(app: Sphinx) -> None:
     """Register the instructor view's configuration, transforms, collector and guide."""
     # None: follow the ``instructor`` tag (``make html-instructor`` passes ``-t instructor``).
-    app.add_config_value(
-        "lesson_instructor_view", None, "env", types=frozenset({bool, type(None)})
-    )
+    app.add_config_value("lesson_instructor_view", None, "env", types=frozenset({bool, type(None)}))
     app.add_config_value("lesson_instructor_guide", DEFAULT_GUIDE, "env", types=frozenset({str}))
     app.connect("config-inited", check_instructor_config)
     app.add_transform(RemoveInstructorNotes)

@@ -143,7 +143,10 @@ def parse_clock(text: str) -> int | None:
 
 def configured_breaks(config: Config) -> list[Break]:
     """``lesson_schedule_breaks`` as :class:`Break` values (already validated)."""
-    return [Break(item["after"], item["minutes"], item["title"]) for item in config.lesson_schedule_breaks]
+    return [
+        Break(item["after"], item["minutes"], item["title"])
+        for item in config.lesson_schedule_breaks
+    ]
 
 
 def check_schedule_config(app: Sphinx, config: Config) -> None:
@@ -253,8 +256,7 @@ class ScheduleTable(SphinxPostTransform):
             return
         env = self.env
         lessons = [
-            (docname, page_title(env, docname), timing)
-            for docname, timing in lessons_in_order(env)
+            (docname, page_title(env, docname), timing) for docname, timing in lessons_in_order(env)
         ]
         start = parse_clock(self.config.lesson_schedule_start) or 0
         schedule = compute_schedule(lessons, start, configured_breaks(self.config))
@@ -339,9 +341,7 @@ def schedule_table(schedule: Schedule) -> nodes.table:
 def setup_schedule(app: Sphinx) -> None:
     """Register the schedule's configuration, directive and table."""
     app.add_config_value("lesson_schedule_start", DEFAULT_START, "env", types=frozenset({str}))
-    app.add_config_value(
-        "lesson_schedule_breaks", [], "env", types=frozenset({list, tuple})
-    )
+    app.add_config_value("lesson_schedule_breaks", [], "env", types=frozenset({list, tuple}))
     app.connect("config-inited", check_schedule_config)
     app.add_node(lesson_schedule_node)
     app.add_directive("lesson-schedule", LessonScheduleDirective)

@@ -211,4 +211,3 @@ def setup_timing(app: Sphinx) -> None:
     )
     app.connect("config-inited", check_max_minutes)
     app.add_env_collector(TimingCollector)
-
