@@ -287,3 +287,15 @@ def test_other_builders_write_the_schedule_and_guide(rootdir, tmp_path, builder)
     assert "09:00\u201309:30" in words
     assert "tailor the pace to the answers" in words
     assert "Back to this note" in words
+
+
+def test_a_second_guide_on_a_page_warns_and_is_left_out(rootdir, tmp_path):
+    srcdir = copy_root(rootdir, "schedule", tmp_path)
+    guide = srcdir / "instructor-guide.rst"
+    guide.write_text(guide.read_text("utf-8") + "\n.. instructor-guide::\n", "utf-8")
+    app = build(srcdir, tags=["instructor"])
+    warnings = warnings_of(app)
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"{guide}:6: WARNING: the 'instructor-guide' directive is")
+    assert warnings[0].endswith("[lesson.instructor-guide-twice]")
+    assert len(guide_sections(app)) == 6

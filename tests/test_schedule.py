@@ -292,6 +292,10 @@ def test_bad_timing_warns_at_its_line(timing_errors_app, page, line, subtype, te
     assert matching[0].startswith(f"{path}:{line}: WARNING: ")
     assert text in matching[0]
     assert matching[0].endswith(f"[{subtype.tag}]")
+    if subtype is LessonWarning.TIMING_NOT_A_NUMBER:
+        # The example is in the page's own syntax.
+        example = "in the front matter" if page.endswith(".md") else "such as ':exercises: 20'"
+        assert example in matching[0]
 
 
 def test_bad_timings_leave_the_rest_of_the_site_built(timing_errors_app):

@@ -211,6 +211,14 @@ class InstructorGuideDirective(SphinxDirective):
     option_spec: ClassVar[OptionSpec] = {"class": directives.class_option}
 
     def run(self) -> list[nodes.Node]:
+        if self.env.current_document.new_serial_number("lesson-instructor-guide"):
+            # A second copy would repeat every note and every section id.
+            warn(
+                LessonWarning.GUIDE_TWICE,
+                f"the {self.name!r} directive is already used on this page; remove this one",
+                location=(self.env.current_document.docname, self.lineno),
+            )
+            return []
         node = instructor_guide_node()
         self.set_source_info(node)
         node["classes"] = ["lesson-instructor-guide", *self.options.get("class", [])]

@@ -72,14 +72,18 @@ class TimingError(ValueError):
         self.subtype = subtype
 
 
-def parse_minutes(field: str, text: str, max_minutes: int) -> int:
-    """Read one timing field's value as minutes, or raise :class:`TimingError`."""
+def parse_minutes(field: str, text: str, max_minutes: int, markdown: bool = False) -> int:
+    """Read one timing field's value as minutes, or raise :class:`TimingError`.
+
+    ``markdown`` selects the syntax of the example the message gives.
+    """
     value = text.strip()
     if not _INTEGER.match(value):
+        example = f"'{field}: 20' in the front matter" if markdown else f"':{field}: 20'"
         raise TimingError(
             LessonWarning.TIMING_NOT_A_NUMBER,
             f"the {field!r} timing {value!r} is not a number: give a whole number of "
-            f"minutes, such as ':{field}: 20' (reST) or '{field}: 20' (MyST front matter)",
+            f"minutes, such as {example}",
         )
     minutes = int(value)
     if minutes < 0:
@@ -145,15 +149,19 @@ class TimingCollector(EnvironmentCollector):
         if not any(field in metadata for field in TIMING_FIELDS):
             return
         max_minutes = app.config.lesson_timing_max_minutes
+        source = env.doc2path(docname)
+        markdown = source.suffix.lower() in {".md", ".markdown"}
         minutes: dict[str, int | None] = {}
         for field in TIMING_FIELDS:
             if field not in metadata:
                 continue
             try:
-                minutes[field] = parse_minutes(field, str(metadata[field]), max_minutes)
+                minutes[field] = parse_minutes(
+                    field, str(metadata[field]), max_minutes, markdown=markdown
+                )
             except TimingError as error:
                 minutes[field] = None
-                line = field_line(env.doc2path(docname), field)
+                line = field_line(source, field)
                 location = (docname, line) if line else docname
                 warn(error.subtype, str(error), location=location)
         # A page that declares timing is a lesson even when a value is wrong: it stays in

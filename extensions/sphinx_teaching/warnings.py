@@ -53,6 +53,11 @@ class LessonWarning(str, Enum):
         "A lesson's ``teaching`` or ``exercises`` minutes exceed ``lesson_timing_max_minutes`` "
         "(480 by default), most likely a typo; the value is ignored.",
     )
+    GUIDE_TWICE = (
+        "instructor-guide-twice",
+        "The ``instructor-guide`` directive is used more than once on a page; only the first "
+        "is kept.",
+    )
     SCHEDULE_BREAK = (
         "schedule-break",
         "A break in ``lesson_schedule_breaks`` follows a page that is not a lesson with a "
