@@ -172,9 +172,13 @@ def test_guide_copies_every_note_with_a_link_back(instructor):
     # A :doc: link written in a lesson still points at the right page from the guide.
     conda_note = by_title["Conda environments"].find(class_="instructor-note")
     assert conda_note.find("a")["href"] == "lessons/intro.html"
-    # Copies carry no ids: they would clash with each other and with the originals.
+    # Copies carry ids of their own, not the originals' (they would clash between lessons).
     guide = read_html(instructor, "instructor-guide").find(class_="lesson-instructor-guide")
-    assert all(not note.get("id") for note in guide.find_all(class_="instructor-note"))
+    ids = [note["id"] for note in guide.find_all(class_="instructor-note")]
+    assert len(set(ids)) == len(ids) == len(NOTE_PHRASES)
+    assert all(note_id.startswith("lesson-guide-") for note_id in ids)
+    for note in guide.find_all(class_="instructor-note"):
+        assert guide.find(id=note["aria-labelledby"]).parent is note
 
 
 def test_guide_and_schedule_show_html_in_titles_as_text(instructor):

@@ -279,8 +279,11 @@ class InstructorGuide(SphinxPostTransform):
             section += nodes.paragraph(
                 "", "", nodes.Text(timing_text(timings.get(docname)) + " "), link
             )
-            for anchor, note in notes.get(docname, []):
-                section += self.copy_note(note, docname)
+            for number, (anchor, note) in enumerate(notes.get(docname, [])):
+                copy = self.copy_note(note, docname)
+                # An id of its own, so the copy is a labelled landmark like the original.
+                copy["ids"] = [f"lesson-guide-{nodes.make_id(docname)}-note-{number}"]
+                section += copy
                 back = page_link(docname, "\u21a9 Back to this note in the lesson", anchor)
                 section += nodes.paragraph("", "", back, classes=["lesson-guide-backlink"])
             sections.append(section)
