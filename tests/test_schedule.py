@@ -128,8 +128,51 @@ def test_break_arithmetic_without_a_sphinx_build():
     spans = [(row.start, row.end, row.title) for row in schedule.rows]
     assert spans == [(690, 780, "A"), (780, 790, "Stretch"), (790, 850, "Lunch"),
                      (850, 880, "B"), (880, 885, "Break")]  # fmt: skip
-    assert (schedule.teaching, schedule.exercises, schedule.breaks) == (50, 70, 75)
+    assert (schedule.teaching, schedule.exercises, schedule.breaks) == ((50, 50), (70, 70), 75)
     assert schedule.end == 885
+
+
+def test_parallel_sessions_share_a_slot_without_a_sphinx_build():
+    # Two centre sessions run at once after a common lesson; the next lesson waits for the
+    # longer one, and per-learner totals are ranges over the sessions.
+    lessons = [
+        ("general", "General", Timing(30, 25)),
+        ("uppmax", "UPPMAX", Timing(20, 30)),
+        ("hpc2n", "HPC2N", Timing(25, 15)),
+        ("wrap", "Wrap", Timing(10, 0)),
+    ]
+    schedule = compute_schedule(
+        lessons, 9 * 60, [Break("hpc2n", 10, "Coffee")], [["uppmax", "hpc2n"]]
+    )
+    rows = [(row.start, row.end, row.title, row.parallel) for row in schedule.rows]
+    assert rows == [
+        (540, 595, "General", False),
+        (595, 645, "UPPMAX", True),
+        (595, 635, "HPC2N", True),
+        (645, 655, "Coffee", False),
+        (655, 665, "Wrap", False),
+    ]
+    assert schedule.teaching == (60, 65)
+    assert schedule.exercises == (40, 55)
+
+
+def test_parallel_sessions_in_a_build(rootdir, tmp_path):
+    app = build(
+        copy_root(rootdir, "schedule", tmp_path),
+        confoverrides={"lesson_schedule_parallel": [["lessons/escaping", "lessons/conda"]]},
+    )
+    assert warnings_of(app) == []
+    rows = schedule_rows(read_html(app, "index"))
+    assert rows[3] == (
+        "10:25\u201310:35",
+        "Titles with <script>alert(\u201ctitle\u201d)</script> stay text(parallel session)",
+        "10",
+        "0",
+    )
+    assert rows[4] == ("10:25\u201311:15", "Conda environments(parallel session)", "30", "20")
+    assert rows[5] == ("11:15\u201312:00", "Lunch", "", "")
+    assert rows[-1] == ("09:00\u201312:05", "Total (1 h of breaks), per learner",
+                        "50\u201370", "35\u201355")  # fmt: skip
 
 
 # --- Configuration ----------------------------------------------------------------------------
@@ -166,6 +209,15 @@ def test_start_time_and_breaks_come_from_conf(rootdir, tmp_path):
         ),
         ({"lesson_schedule_breaks": ["lunch"]}, "not a dict"),
         ({"lesson_timing_max_minutes": -1}, "lesson_timing_max_minutes must be a positive"),
+        (
+            {"lesson_schedule_parallel": [["lessons/intro"]]},
+            "group 1 (['lessons/intro']) is not a list of two or more docnames",
+        ),
+        (
+            {"lesson_schedule_parallel": [["lessons/intro", "lessons/setup"],
+                                          ["lessons/setup", "lessons/conda"]]},
+            "group 2 (['lessons/setup', 'lessons/conda']) repeats lessons/setup",
+        ),
     ],
 )
 def test_bad_configuration_warns_and_falls_back(rootdir, tmp_path, overrides, expected):
@@ -180,15 +232,19 @@ def test_bad_configuration_warns_and_falls_back(rootdir, tmp_path, overrides, ex
     assert len(rows) == len(EXPECTED_ROWS) - (2 if "lesson_schedule_breaks" in overrides else 0)
 
 
-def test_break_after_a_page_without_timing_warns(rootdir, tmp_path):
+def test_configured_pages_without_timing_warn(rootdir, tmp_path):
     app = build(
         copy_root(rootdir, "schedule", tmp_path),
-        confoverrides={"lesson_schedule_breaks": [{"after": "lessons/reference", "minutes": 5}]},
+        confoverrides={
+            "lesson_schedule_breaks": [{"after": "lessons/reference", "minutes": 5}],
+            "lesson_schedule_parallel": [["lessons/intro", "lessons/typo"]],
+        },
     )
     warnings = warnings_of(app)
-    assert len(warnings) == 1, warnings
+    assert len(warnings) == 2, warnings
     assert "'lessons/reference', which is not a lesson page with a timing" in warnings[0]
-    assert warnings[0].endswith(f"[{LessonWarning.SCHEDULE_BREAK.tag}]")
+    assert "lesson_schedule_parallel: 'lessons/typo' is not a lesson page" in warnings[1]
+    assert all(w.endswith(f"[{LessonWarning.SCHEDULE_PAGE.tag}]") for w in warnings)
 
 
 # --- Incremental and parallel builds ----------------------------------------------------------

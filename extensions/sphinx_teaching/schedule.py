@@ -13,6 +13,8 @@ Configuration (``conf.py``)::
     lesson_schedule_breaks = [
         {"after": "lessons/isolated-environments", "minutes": 15, "title": "Coffee break"},
     ]
+    # Sessions held at the same time (each learner takes one): they share a time slot.
+    lesson_schedule_parallel = [["uppmax/isolated-uppmax", "hpc2n/isolated-hpc2n"]]
 """
 
 from __future__ import annotations
@@ -70,41 +72,80 @@ class ScheduleRow:
     docname: str | None = None
     teaching: int | None = None
     exercises: int | None = None
+    #: Held at the same time as the other lessons of its group (one per learner).
+    parallel: bool = False
 
 
 @dataclass(frozen=True)
 class Schedule:
-    """The rows of a day and its totals; times are minutes since midnight."""
+    """The rows of a day and its totals; times are minutes since midnight.
+
+    ``teaching`` and ``exercises`` are the fewest and the most minutes one learner gets: the
+    two differ only where parallel sessions differ.
+    """
 
     rows: tuple[ScheduleRow, ...]
     start: int
     end: int
-    teaching: int
-    exercises: int
+    teaching: tuple[int, int]
+    exercises: tuple[int, int]
     breaks: int
 
 
 def compute_schedule(
-    lessons: list[tuple[str, str, Timing]], start: int, breaks: list[Break]
+    lessons: list[tuple[str, str, Timing]],
+    start: int,
+    breaks: list[Break],
+    parallel: list[list[str]] | None = None,
 ) -> Schedule:
-    """Lay out ``(docname, title, timing)`` lessons from ``start``, with breaks after lessons."""
+    """Lay out ``(docname, title, timing)`` lessons from ``start``.
+
+    Breaks follow the lesson they name. The lessons of a ``parallel`` group all start when the
+    first of them (in toctree order) is due, and the next lesson waits for the longest.
+    """
     breaks_after: dict[str, list[Break]] = {}
     for pause in breaks:
         breaks_after.setdefault(pause.after, []).append(pause)
+    group_of = {docname: set(group) for group in parallel or [] for docname in group}
     rows: list[ScheduleRow] = []
+    placed: set[str] = set()
     clock = start
-    teaching = exercises = break_minutes = 0
-    for docname, title, timing in lessons:
-        end = clock + timing.total
-        rows.append(ScheduleRow(clock, end, title, docname, timing.teaching, timing.exercises))
-        teaching += timing.teaching or 0
-        exercises += timing.exercises or 0
-        clock = end
-        for pause in breaks_after.get(docname, []):
-            rows.append(ScheduleRow(clock, clock + pause.minutes, pause.title))
-            break_minutes += pause.minutes
-            clock += pause.minutes
-    return Schedule(tuple(rows), start, clock, teaching, exercises, break_minutes)
+    teaching = [0, 0]
+    exercises = [0, 0]
+    break_minutes = 0
+    for docname, _, _ in lessons:
+        if docname in placed:
+            continue
+        group = group_of.get(docname, {docname})
+        members = [lesson for lesson in lessons if lesson[0] in group]
+        placed.update(member for member, _, _ in members)
+        in_parallel = len(members) > 1
+        for member, title, timing in members:
+            rows.append(
+                ScheduleRow(
+                    clock,
+                    clock + timing.total,
+                    title,
+                    member,
+                    timing.teaching,
+                    timing.exercises,
+                    parallel=in_parallel,
+                )
+            )
+        for totals, part in ((teaching, "teaching"), (exercises, "exercises")):
+            minutes = [getattr(timing, part) or 0 for _, _, timing in members]
+            totals[0] += min(minutes)
+            totals[1] += max(minutes)
+        clock += max(timing.total for _, _, timing in members)
+        for member, _, _ in members:
+            for pause in breaks_after.get(member, []):
+                rows.append(ScheduleRow(clock, clock + pause.minutes, pause.title))
+                break_minutes += pause.minutes
+                clock += pause.minutes
+    return Schedule(
+        tuple(rows), start, clock, (teaching[0], teaching[1]),
+        (exercises[0], exercises[1]), break_minutes,
+    )  # fmt: skip
 
 
 def clock_time(minutes: int) -> str:
@@ -139,6 +180,11 @@ def parse_clock(text: str) -> int | None:
     if not match:
         return None
     return int(match[1]) * 60 + int(match[2])
+
+
+def configured_parallel(config: Config) -> list[list[str]]:
+    """``lesson_schedule_parallel`` (already validated)."""
+    return [list(group) for group in config.lesson_schedule_parallel]
 
 
 def configured_breaks(config: Config) -> list[Break]:
@@ -185,6 +231,40 @@ def check_schedule_config(app: Sphinx, config: Config) -> None:
             }
         )
     config.lesson_schedule_breaks = valid
+    config.lesson_schedule_parallel = _valid_parallel_groups(config.lesson_schedule_parallel)
+
+
+def _valid_parallel_groups(raw: Any) -> list[list[str]]:
+    """``lesson_schedule_parallel`` without its bad groups, each reported."""
+    example = "[['uppmax/isolated-uppmax', 'hpc2n/isolated-hpc2n']]"
+    if not isinstance(raw, (list, tuple)):
+        warn(
+            LessonWarning.CONFIG,
+            f"lesson_schedule_parallel must be a list of groups of docnames such as {example}, "
+            f"not {raw!r}; scheduling every lesson one after the other",
+        )
+        return []
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for number, group in enumerate(raw, start=1):
+        if (
+            not isinstance(group, (list, tuple))
+            or len(group) < 2
+            or not all(isinstance(docname, str) and docname for docname in group)
+        ):
+            problem = "is not a list of two or more docnames"
+        elif seen & set(group):
+            problem = f"repeats {', '.join(sorted(seen & set(group)))} from an earlier group"
+        else:
+            groups.append(list(group))
+            seen.update(group)
+            continue
+        warn(
+            LessonWarning.CONFIG,
+            f"lesson_schedule_parallel, group {number} ({group!r}) {problem}; the group is "
+            f"left out. Write the groups as {example}",
+        )
+    return groups
 
 
 def _break_problem(item: Any) -> str | None:
@@ -204,19 +284,27 @@ def _break_problem(item: Any) -> str | None:
     return None
 
 
-def check_breaks_follow_lessons(app: Sphinx, env: BuildEnvironment) -> None:
-    """Warn about a break after a page that has no timing (it could not be placed)."""
+def check_schedule_pages(app: Sphinx, env: BuildEnvironment) -> None:
+    """Warn about configured docnames that are not lessons (the schedule can't place them)."""
     if not getattr(env, _PAGES_ATTRIBUTE, None):
         return
     lessons = {docname for docname, _ in lessons_in_order(env)}
+    advice = "give the docname of a lesson (its path in docs/ without the suffix)"
     for pause in configured_breaks(env.config):
         if pause.after not in lessons:
             warn(
-                LessonWarning.SCHEDULE_BREAK,
+                LessonWarning.SCHEDULE_PAGE,
                 f"lesson_schedule_breaks: the break {pause.title!r} follows {pause.after!r}, "
-                "which is not a lesson page with a timing; give the docname of a lesson "
-                "(its path in docs/ without the suffix)",
+                f"which is not a lesson page with a timing; {advice}",
             )
+    for group in configured_parallel(env.config):
+        for docname in group:
+            if docname not in lessons:
+                warn(
+                    LessonWarning.SCHEDULE_PAGE,
+                    f"lesson_schedule_parallel: {docname!r} is not a lesson page with a "
+                    f"timing; {advice}",
+                )
 
 
 # --- Directive and rendering ------------------------------------------------------------------
@@ -259,7 +347,9 @@ class ScheduleTable(SphinxPostTransform):
             (docname, page_title(env, docname), timing) for docname, timing in lessons_in_order(env)
         ]
         start = parse_clock(self.config.lesson_schedule_start) or 0
-        schedule = compute_schedule(lessons, start, configured_breaks(self.config))
+        schedule = compute_schedule(
+            lessons, start, configured_breaks(self.config), configured_parallel(self.config)
+        )
         for placeholder in placeholders:
             if not schedule.rows:
                 empty = nodes.paragraph("", "No lesson page declares its timing yet.")
@@ -282,6 +372,11 @@ def _cell(*children: nodes.Node | str) -> nodes.entry:
 
 def _minutes(value: int | None) -> str:
     return "\u2014" if value is None else str(value)
+
+
+def _range(bounds: tuple[int, int]) -> str:
+    low, high = bounds
+    return str(low) if low == high else f"{low}\u2013{high}"
 
 
 def schedule_table(schedule: Schedule) -> nodes.table:
@@ -313,25 +408,33 @@ def schedule_table(schedule: Schedule) -> nodes.table:
             )
             tr["classes"].append("lesson-schedule-break")
         else:
-            link = page_link(row.docname, row.title)
+            lesson = _cell(page_link(row.docname, row.title))
+            if row.parallel:
+                lesson[0] += nodes.Text(" ")
+                lesson[0] += nodes.emphasis("", "(parallel session)")
             tr = nodes.row(
                 "",
                 _cell(time_span(row.start, row.end)),
-                _cell(link),
+                lesson,
                 _cell(_minutes(row.teaching)),
                 _cell(_minutes(row.exercises)),
             )
             tr["classes"].append("lesson-schedule-lesson")
+            if row.parallel:
+                tr["classes"].append("lesson-schedule-parallel")
         body += tr
     total_label = "Total"
     if schedule.breaks:
         total_label += f" ({duration(schedule.breaks)} of breaks)"
+    if any(row.parallel for row in schedule.rows):
+        # Minutes per learner, who takes one of each group of parallel sessions.
+        total_label += ", per learner"
     total = nodes.row(
         "",
         _cell(time_span(schedule.start, schedule.end)),
         _cell(nodes.strong("", total_label)),
-        _cell(nodes.strong("", str(schedule.teaching))),
-        _cell(nodes.strong("", str(schedule.exercises))),
+        _cell(nodes.strong("", _range(schedule.teaching))),
+        _cell(nodes.strong("", _range(schedule.exercises))),
     )
     total["classes"].append("lesson-schedule-total")
     body += total
@@ -342,9 +445,10 @@ def setup_schedule(app: Sphinx) -> None:
     """Register the schedule's configuration, directive and table."""
     app.add_config_value("lesson_schedule_start", DEFAULT_START, "env", types=frozenset({str}))
     app.add_config_value("lesson_schedule_breaks", [], "env", types=frozenset({list, tuple}))
+    app.add_config_value("lesson_schedule_parallel", [], "env", types=frozenset({list, tuple}))
     app.connect("config-inited", check_schedule_config)
     app.add_node(lesson_schedule_node)
     app.add_directive("lesson-schedule", LessonScheduleDirective)
     app.add_post_transform(ScheduleTable)
     track_generated_pages(app, lesson_schedule_node, _PAGES_ATTRIBUTE)
-    app.connect("env-check-consistency", check_breaks_follow_lessons)
+    app.connect("env-check-consistency", check_schedule_pages)

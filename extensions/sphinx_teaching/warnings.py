@@ -58,10 +58,10 @@ class LessonWarning(str, Enum):
         "The ``instructor-guide`` directive is used more than once on a page; only the first "
         "is kept.",
     )
-    SCHEDULE_BREAK = (
-        "schedule-break",
-        "A break in ``lesson_schedule_breaks`` follows a page that is not a lesson with a "
-        "timing, so the schedule cannot place it; the break is left out.",
+    SCHEDULE_PAGE = (
+        "schedule-page",
+        "A page named in ``lesson_schedule_breaks`` or ``lesson_schedule_parallel`` is not a "
+        "lesson with a timing, so the schedule cannot place the break or group by it.",
     )
 
     @property
