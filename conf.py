@@ -56,6 +56,12 @@ html_theme_options = {
 # No "last updated" stamp and no build-time dates: identical sources give identical HTML.
 html_last_updated_fmt = None
 
+# -- Lesson checks ------------------------------------------------------------------------------
+
+# Pages under these folders are lesson pages: `make html` warns when one misses its questions or
+# objectives, its key points, a solution, or its timing (see docs/extension/checks.rst).
+lesson_check_folders = ["lessons/", "uppmax/", "hpc2n/"]
+
 # -- Course schedule and instructor view (sphinx_teaching) --------------------------------------
 
 # The landing page's schedule starts the day here (24-hour "HH:MM"); each lesson page gives its

@@ -8,10 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .checks import setup_checks
 from .compat import setup_compat
 from .directives import setup_directives
 from .instructor import setup_instructor
+from .navigation import setup_navigation
 from .schedule import setup_schedule
+from .summaries import setup_summaries
 from .timing import setup_timing
 from .writers import setup_writers
 
@@ -39,6 +42,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_writers(app)
     setup_directives(app)
     setup_compat(app)
+    setup_summaries(app)
+    setup_navigation(app)
+    setup_checks(app)
     setup_timing(app)
     setup_schedule(app)
     setup_instructor(app)
