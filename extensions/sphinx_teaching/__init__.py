@@ -5,14 +5,17 @@ Enable it with ``extensions = ["sphinx_teaching"]`` in ``conf.py``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .assets import setup_assets
+from .badinput import setup_badinput
 from .checks import setup_checks
 from .compat import setup_compat
 from .directives import setup_directives
+from .incremental import setup_incremental
 from .instructor import setup_instructor
 from .navigation import setup_navigation
+from .safety import setup_safety
 from .schedule import setup_schedule
 from .summaries import setup_summaries
 from .timing import setup_timing
@@ -24,36 +27,27 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-#: The stylesheet and script every HTML page of a lesson site gets.
-STATIC_DIR = Path(__file__).parent / "static"
-STYLESHEET = "lesson.css"
-
-
-def add_static_files(app: Sphinx) -> None:
-    """Add our stylesheet to HTML builds only; other builders receive none of our files."""
-    if app.builder.format != "html":
-        return
-    app.config.html_static_path.append(str(STATIC_DIR))
-    app.add_css_file(STYLESHEET)
-
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Wire the extension into Sphinx."""
     setup_writers(app)
     setup_directives(app)
     setup_compat(app)
+    setup_safety(app)
+    setup_badinput(app)
+    setup_incremental(app)
     setup_summaries(app)
     setup_navigation(app)
     setup_checks(app)
     setup_timing(app)
     setup_schedule(app)
     setup_instructor(app)
-    app.connect("builder-inited", add_static_files)
+    setup_assets(app)
     return {
         "version": __version__,
         # Raise when the shape of the data we keep in the build environment changes.
         "env_version": 1,
-        # Cross-page data (timings, instructor notes) is purged and merged per page.
+        # Cross-page data lives in the environment, with purge and merge handlers.
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

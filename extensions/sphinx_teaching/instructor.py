@@ -29,6 +29,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import docname_join
 from sphinx.util.docutils import SphinxDirective
 
+from .badinput import TakesNoArgument, report_unexpected_argument
 from .generated import page_link, track_generated_pages
 from .nodes import instructor_note_node
 from .schedule import duration, page_title
@@ -202,15 +203,14 @@ def instructor_notes(env: BuildEnvironment) -> dict[str, list[tuple[str, instruc
 # --- The guide --------------------------------------------------------------------------------
 
 
-class InstructorGuideDirective(SphinxDirective):
+class InstructorGuideDirective(TakesNoArgument, SphinxDirective):
     """``.. instructor-guide::`` places the instructor guide (instructor build only)."""
 
     has_content = False
-    required_arguments = 0
-    optional_arguments = 0
     option_spec: ClassVar[OptionSpec] = {"class": directives.class_option}
 
     def run(self) -> list[nodes.Node]:
+        report_unexpected_argument(self)
         if self.env.current_document.new_serial_number("lesson-instructor-guide"):
             # A second copy would repeat every note and every section id.
             warn(

@@ -29,6 +29,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import clean_astext
 
+from .badinput import TakesNoArgument, report_unexpected_argument
 from .generated import page_link, track_generated_pages
 from .timing import Timing, lessons_in_order
 from .warnings import LessonWarning, warn
@@ -310,18 +311,17 @@ def check_schedule_pages(app: Sphinx, env: BuildEnvironment) -> None:
 # --- Directive and rendering ------------------------------------------------------------------
 
 
-class LessonScheduleDirective(SphinxDirective):
+class LessonScheduleDirective(TakesNoArgument, SphinxDirective):
     """``.. lesson-schedule::`` places the generated schedule table."""
 
     has_content = False
-    required_arguments = 0
-    optional_arguments = 0
     option_spec: ClassVar[OptionSpec] = {
         "class": directives.class_option,
         "name": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
+        report_unexpected_argument(self)
         node = lesson_schedule_node()
         self.set_source_info(node)
         node["classes"] = ["lesson-schedule", *self.options.get("class", [])]
