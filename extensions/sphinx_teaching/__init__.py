@@ -12,7 +12,6 @@ from .badinput import setup_badinput
 from .checks import setup_checks
 from .compat import setup_compat
 from .directives import setup_directives
-from .incremental import setup_incremental
 from .instructor import setup_instructor
 from .navigation import setup_navigation
 from .safety import setup_safety
@@ -35,7 +34,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_compat(app)
     setup_safety(app)
     setup_badinput(app)
-    setup_incremental(app)
     setup_summaries(app)
     setup_navigation(app)
     setup_checks(app)
