@@ -62,6 +62,11 @@ html_last_updated_fmt = None
 # objectives, its key points, a solution, or its timing (see docs/extension/checks.rst).
 lesson_check_folders = ["lessons/", "uppmax/", "hpc2n/"]
 
+# -- sphinx_teaching ----------------------------------------------------------------------------
+
+# The sites of `site-tabs` groups: name (used in `.. site:: name` and `?site=name`) -> label.
+lesson_sites = {"uppmax": "UPPMAX", "hpc2n": "HPC2N", "local": "Your own computer"}
+
 # -- Course schedule and instructor view (sphinx_teaching) --------------------------------------
 
 # The landing page's schedule (`.. lesson-schedule::`) starts the day here (24-hour "HH:MM");

@@ -16,6 +16,7 @@ from .instructor import setup_instructor
 from .navigation import setup_navigation
 from .safety import setup_safety
 from .schedule import setup_schedule
+from .sitetabs import setup_sitetabs
 from .summaries import setup_summaries
 from .timing import setup_timing
 from .writers import setup_writers
@@ -34,6 +35,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_compat(app)
     setup_safety(app)
     setup_badinput(app)
+    setup_sitetabs(app)
     setup_summaries(app)
     setup_navigation(app)
     setup_checks(app)
