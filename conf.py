@@ -30,7 +30,8 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns: list[str] = []
+# Lesson templates are shown on the contributing page with literalinclude, not built as pages.
+exclude_patterns: list[str] = ["contributing/lesson-template.*"]
 
 # MyST: `:::{exercise}` colon fences as well as backtick fences; definition lists.
 myst_enable_extensions = ["colon_fence", "deflist"]
