@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 
 import pytest
-from helpers import build_site
+from helpers import REPO_ROOT, build_site
+
+REPO_DOCS = REPO_ROOT / "docs"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,8 @@ def test_instructor_site_builds_without_warnings(instructor_site):
 
 def test_learner_site_has_no_word_of_the_notes(site, instructor_site):
     paragraphs = note_paragraphs(instructor_site)
+    # The course has instructor notes in each lesson; without them this test proves nothing.
+    assert len(paragraphs) >= 3
     files = [path for path in site.outdir.rglob("*") if path.is_file()]
     for path in files:
         content = path.read_text("utf-8", errors="replace")
@@ -58,3 +62,42 @@ def test_guide_is_in_the_instructor_navigation_only(site, instructor_site):
 
     assert links_to_guide(instructor_site)
     assert not links_to_guide(site)
+
+
+def test_landing_page_schedule_follows_the_lessons(site):
+    """The schedule on the landing page is generated from the lessons' timings and conf.py."""
+    from sphinx_teaching.timing import parse_minutes
+
+    table = site.html("index").find("table", class_="lesson-schedule")
+    assert table is not None, "no schedule on the landing page"
+    rows = table.find("tbody").find_all("tr")
+    lessons = [row for row in rows if "lesson-schedule-lesson" in row["class"]]
+    links = [row.find("a")["href"] for row in lessons]
+    assert links == [
+        "lessons/isolated-environments.html",
+        "uppmax/isolated-uppmax.html",
+        "hpc2n/isolated-hpc2n.html",
+    ]
+    # The centre sessions run at the same time, after the general lesson and the break.
+    times = [row.find("td").get_text(strip=True) for row in rows]
+    parallel = [row for row in lessons if "lesson-schedule-parallel" in row["class"]]
+    assert len(parallel) == 2
+    assert times[0].startswith("09:00")
+    assert "lesson-schedule-break" in rows[1]["class"]
+    assert times[2][:5] == times[3][:5] == times[1][-5:]
+    # Each row's minutes are the ones its page declares.
+    for row, page in zip(lessons, ["lessons/isolated-environments.rst",
+                                   "uppmax/isolated-uppmax.rst", "hpc2n/isolated-hpc2n.md"]):  # fmt: skip
+        cells = [cell.get_text(strip=True) for cell in row.find_all("td")]
+        text = (REPO_DOCS / page).read_text("utf-8")
+        for field, cell in zip(("teaching", "exercises"), cells[2:]):
+            line = next(line for line in text.splitlines() if line.lstrip(":").startswith(field))
+            assert parse_minutes(field, line.split(":")[-1], 480) == int(cell), (page, field)
+
+
+def test_instructor_guide_has_every_lesson_timing(instructor_site):
+    guide = instructor_site.html("instructor-guide").find(class_="lesson-instructor-guide")
+    titles = [h.get_text(strip=True).rstrip("\u00b6") for h in guide.find_all("h2")]
+    assert len(titles) == 3
+    for section in guide.find_all("section", class_="lesson-guide-lesson"):
+        assert "min in all" in section.find("p").get_text()
