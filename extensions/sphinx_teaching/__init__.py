@@ -13,10 +13,13 @@ from .badinput import setup_badinput
 from .checks import setup_checks
 from .compat import setup_compat
 from .directives import setup_directives
+from .instructor import setup_instructor
 from .navigation import setup_navigation
 from .safety import setup_safety
+from .schedule import setup_schedule
 from .sitetabs import setup_sitetabs
 from .summaries import setup_summaries
+from .timing import setup_timing
 from .writers import setup_writers
 
 if TYPE_CHECKING:
@@ -37,10 +40,15 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_summaries(app)
     setup_navigation(app)
     setup_checks(app)
+    setup_timing(app)
+    setup_schedule(app)
+    setup_instructor(app)
     setup_assets(app)
     setup_accessibility(app)
     return {
         "version": __version__,
+        # Raise when the shape of the data we keep in the build environment changes.
+        "env_version": 1,
         # Cross-page data lives in the environment, with purge and merge handlers.
         "parallel_read_safe": True,
         "parallel_write_safe": True,
