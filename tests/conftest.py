@@ -38,12 +38,22 @@ def feature_site(tmp_path_factory):
 
     Every box kind, solutions in every form and shell sessions on a few pages, so that the
     browser, accessibility and HTML checks see each feature even where the lessons use
-    few of them.
+    few of them. Built as the instructor view (`-t instructor`, as `make html-instructor`),
+    since the learners' view leaves instructor notes out.
     """
     from helpers import build_site
 
     root = Path(__file__).parent / "roots" / "test-browser"
-    return build_site("html", tmp_path_factory.mktemp("feature-site"), sourcedir=root)
+    destination = tmp_path_factory.mktemp("feature-site")
+    return build_site("html", destination, "-t", "instructor", sourcedir=root)
+
+
+@pytest.fixture(scope="session")
+def instructor_site(tmp_path_factory):
+    """The course as `make html-instructor` builds it: with instructor notes and the guide."""
+    from helpers import build_site
+
+    return build_site("html", tmp_path_factory.mktemp("instructor-site"), "-t", "instructor")
 
 
 @pytest.fixture(scope="session")

@@ -64,11 +64,17 @@ def structure_problems(html: str) -> list[str]:
     return problems
 
 
-@pytest.fixture(scope="module", params=["course", "features", "tabs"])
-def built(request, site, feature_site, tabs_site):
+@pytest.fixture(scope="module", params=["course", "course-instructor", "features", "tabs"])
+def built(request, site, instructor_site, feature_site, tabs_site):
     if request.param == "tabs" and tabs_site is None:
         pytest.skip("site tabs are not in sphinx_teaching on this branch yet (branch sitetabs)")
-    return {"course": site, "features": feature_site, "tabs": tabs_site}[request.param]
+    sites = {
+        "course": site,
+        "course-instructor": instructor_site,
+        "features": feature_site,
+        "tabs": tabs_site,
+    }
+    return sites[request.param]
 
 
 def test_feature_sites_build_without_warnings(feature_site, tabs_site):

@@ -61,10 +61,15 @@ NO_SITE_TABS = "site tabs are not in sphinx_teaching on this branch yet (branch 
 
 
 @pytest.fixture(scope="session")
-def served_sites(site, feature_site, tabs_site, tmp_path_factory):
-    """The course site, the feature test site and the site-tabs test site, served from one
-    local server."""
-    builds = {"course": site, "features": feature_site, "tabs": tabs_site}
+def served_sites(site, instructor_site, feature_site, tabs_site, tmp_path_factory):
+    """The course site (learners' and instructors' views), the feature test site and the
+    site-tabs test site, served from one local server."""
+    builds = {
+        "course": site,
+        "course-instructor": instructor_site,
+        "features": feature_site,
+        "tabs": tabs_site,
+    }
     root = tmp_path_factory.mktemp("served")
     for name, build in builds.items():
         if build is None:
@@ -86,6 +91,11 @@ def served(request, served_sites) -> ServedSite:
     if request.param not in served_sites:
         pytest.skip(NO_SITE_TABS)
     return served_sites[request.param]
+
+
+@pytest.fixture
+def course_instructor(served_sites) -> ServedSite:
+    return served_sites["course-instructor"]
 
 
 @pytest.fixture
