@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .compat import setup_compat
 from .directives import setup_directives
+from .runnable import setup_runnable
 from .writers import setup_writers
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_writers(app)
     setup_directives(app)
     setup_compat(app)
+    setup_runnable(app)
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,
