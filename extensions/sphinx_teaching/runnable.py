@@ -19,6 +19,7 @@ are reported, so no command slips through unmarked.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -237,36 +238,42 @@ def known_modules_path(app: Sphinx) -> Path | None:
     return (Path(app.confdir) / value).resolve()
 
 
-def load_known_modules(path: Path) -> tuple[dict[str, dict[str, dict]], list[str]]:
-    """Read the known-modules file: ``{centre: {module: entry}}`` and a list of problems.
+def load_known_modules(path: Path) -> tuple[dict[str, dict[str, dict]], list[tuple[int, str]]]:
+    """Read the known-modules file: ``{centre: {module: entry}}`` and ``(line, problem)`` pairs.
 
     The file has a ``[sources]`` table (key -> description) and one table per centre,
     ``[centres.<name>.modules]``, mapping each module to ``{ source = KEY, where = "..." }``.
     """
-    problems: list[str] = []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
-        return {}, [f"cannot read the known-modules file: {error}"]
+        return {}, [(0, f"cannot read the known-modules file: {error}")]
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        return {}, [f"the known-modules file is not valid TOML: {error}"]
+        match = re.search(r"at line (\d+)", str(error))
+        return {}, [(int(match[1]) if match else 1, f"the known-modules file is not valid TOML: {error}")]
+    lines = text.splitlines()
+    problems: list[tuple[int, str]] = []
     sources = data.get("sources", {})
     centres: dict[str, dict[str, dict]] = {}
     for centre, table in data.get("centres", {}).items():
         modules = table.get("modules", {}) if isinstance(table, dict) else {}
         centres[centre] = {}
         for module, entry in modules.items():
+            line = next((n for n, row in enumerate(lines, 1) if f'"{module}"' in row), 0)
             if not isinstance(entry, dict) or not entry.get("source"):
-                problems.append(f"module {module!r} of centre {centre!r} has no 'source'")
+                problems.append((line, f"module {module!r} of centre {centre!r} has no 'source'"))
                 continue
             if entry["source"] not in sources:
-                problems.append(
+                problems.append((
+                    line,
                     f"module {module!r} of centre {centre!r} cites source {entry['source']!r}, "
-                    "which is not in [sources]"
-                )
+                    "which is not in [sources]",
+                ))  # fmt: skip
             centres[centre][module] = entry
     if not centres:
-        problems.append("the known-modules file lists no centres ([centres.<name>.modules])")
+        problems.append((1, "the known-modules file lists no centres ([centres.<name>.modules])"))
     return centres, problems
 
 
@@ -293,8 +300,8 @@ def check_blocks(app: Sphinx, env: BuildEnvironment) -> None:
             )
         else:
             centres, problems = load_known_modules(path)
-            for problem in problems:
-                warn(LessonWarning.CONFIG, problem, location=str(path))
+            for line, problem in problems:
+                warn(LessonWarning.CONFIG, problem, location=f"{path}:{line}" if line else None)
     check_unmarked = app.config.lesson_commands_check_unmarked is not False
     for docname in sorted(data):
         unmarked_matters = check_unmarked and is_lesson_page(env, docname)
