@@ -58,7 +58,7 @@ def test_blocks_render_like_console_code_blocks(runnable_app, page):
 def test_hidden_blocks_run_but_are_not_shown(runnable_app, runnable_manifest):
     page = read_html(runnable_app, "hidden-setup").get_text()
     assert "python3 hello.py" in page
-    assert "print(\"hello\")' > hello.py" not in page
+    assert 'print("hello")\' > hello.py' not in page
     script = scenario_named(runnable_manifest, "hidden-setup", "script")
     assert [item.command.text for item in script.commands][0].startswith("echo 'print")
 
@@ -85,7 +85,11 @@ def test_manifest_has_scenarios_in_page_order_with_source_lines(rootdir, runnabl
     pages = {page["docname"]: page for page in runnable_manifest["pages"]}
     scenario = scenario_named(runnable_manifest, "venv-cycle", "venv")
     texts = [item.command.text for item in scenario.commands]
-    assert texts[:3] == ["python3 -m venv envs/demo", "source envs/demo/bin/activate", "which python"]
+    assert texts[:3] == [
+        "python3 -m venv envs/demo",
+        "source envs/demo/bin/activate",
+        "which python",
+    ]
     assert texts[-1] == "rm -rf envs/demo envs/second"
     source = rootdir / "test-runnable" / "venv-cycle.rst"
     lines = source.read_text("utf-8").splitlines()
@@ -135,7 +139,9 @@ def test_incremental_builds_follow_edits_and_deletions(make_app, rootdir, tmp_pa
 
     # Edit one page (the scenario gets another name), delete another.
     page = srcdir / "hidden-setup.rst"
-    page.write_text(page.read_text("utf-8").replace(":scenario: script", ":scenario: renamed"), "utf-8")
+    page.write_text(
+        page.read_text("utf-8").replace(":scenario: script", ":scenario: renamed"), "utf-8"
+    )
     (srcdir / "venv-cycle.rst").unlink()
     (srcdir / "index.rst").write_text(
         (srcdir / "index.rst").read_text("utf-8").replace("   venv-cycle\n", ""), "utf-8"
@@ -189,7 +195,10 @@ def test_every_scenario_of_the_lesson_shaped_root_passes(runnable_manifest, tmp_
 def test_a_broken_command_fails_at_its_page_and_line(make_app, rootdir, tmp_path):
     app = build(make_app, rootdir, tmp_path / "build", "runnable-broken")
     assert warnings_of(app) == []
-    results = {result.scenario.name: result for result in run_scenarios(manifest_of(app.doctreedir), tmp_path)}
+    results = {
+        result.scenario.name: result
+        for result in run_scenarios(manifest_of(app.doctreedir), tmp_path)
+    }
 
     typo = results["typo"]
     line = line_of(app.srcdir / "broken.rst", "envs/demo/bin/activat")
@@ -220,7 +229,9 @@ def test_each_scenario_gets_its_own_home_and_work_folder(make_app, rootdir, tmp_
 
     commands = [
         ScenarioCommand("page.rst", Command(1, 'echo "$HOME" > where && pwd >> where'), True),
-        ScenarioCommand("page.rst", Command(2, "touch $HOME/marker; env | grep -c VIRTUAL_ENV"), True),
+        ScenarioCommand(
+            "page.rst", Command(2, "touch $HOME/marker; env | grep -c VIRTUAL_ENV"), True
+        ),
     ]
     result = run_scenario(Scenario("page", "isolation", commands), tmp_path / "a")
     # No VIRTUAL_ENV leaks from the test's own environment: grep -c prints 0 and fails.
@@ -255,7 +266,9 @@ def test_output_placeholders(expected, actual, matches):
 
 
 def test_console_parsing_joins_continuations_and_keeps_output():
-    parsed = parse_console("$ pip install \\\n    tabulate==0.9.0\n...\n$ cat <<EOF\n> hi\n> EOF\nhi\n", 10)
+    parsed = parse_console(
+        "$ pip install \\\n    tabulate==0.9.0\n...\n$ cat <<EOF\n> hi\n> EOF\nhi\n", 10
+    )
     assert [(c.line, c.text, c.expected) for c in parsed.commands] == [
         (10, "pip install \\\n    tabulate==0.9.0", ["..."]),
         (13, "cat <<EOF\nhi\nEOF", ["hi"]),
@@ -297,7 +310,12 @@ def test_every_marking_mistake_is_reported_at_its_line(make_app, rootdir, tmp_pa
         assert found, f"no {tag} warning with {fragment!r} at {path.name}:{line} in:\n{text}"
 
     expect(bad, 6, LessonWarning.COMMAND_CLUSTER, "unknown centre '<b>kebnekaise</b>'")
-    expect(bad, line_of(bad, "SciPy-bundle/2099.01"), LessonWarning.COMMAND_MODULE, "'SciPy-bundle/2099.01'")
+    expect(
+        bad,
+        line_of(bad, "SciPy-bundle/2099.01"),
+        LessonWarning.COMMAND_MODULE,
+        "'SciPy-bundle/2099.01'",
+    )
     expect(bad, 20, LessonWarning.COMMAND_MARKUP, "`module` only works on a cluster")
     expect(bad, 22, LessonWarning.COMMAND_MARKUP, "needs :scenario: <name>")
     expect(bad, 26, LessonWarning.COMMAND_MARKUP, "both :scenario: and :cluster:")
@@ -307,7 +325,7 @@ def test_every_marking_mistake_is_reported_at_its_line(make_app, rootdir, tmp_pa
     expect(myst, line_of(myst, "```console"), LessonWarning.COMMAND_UNMARKED, "console block")
     expect(myst, line_of(myst, "ml Bad/1.0"), LessonWarning.COMMAND_MODULE, "'Bad/1.0'")
     # A wrong option value is docutils' own error, also at its line.
-    assert any("bad.rst:45: ERROR: Error in \"lesson-command\" directive" in w for w in warnings)
+    assert any('bad.rst:45: ERROR: Error in "lesson-command" directive' in w for w in warnings)
     assert "'sometimes'" in text
     # The known module and the known centre's valid line raise nothing.
     assert not any("Python/3.12.3-GCCcore-13.3.0'" in w for w in warnings)
@@ -340,7 +358,9 @@ def test_missing_known_modules_file_is_reported(make_app, rootdir, tmp_path):
 
 
 def test_cluster_blocks_without_a_known_modules_file_are_reported(make_app, rootdir, tmp_path):
-    app = build(make_app, rootdir, tmp_path, "runnable", confoverrides={"lesson_known_modules": None})
+    app = build(
+        make_app, rootdir, tmp_path, "runnable", confoverrides={"lesson_known_modules": None}
+    )
     text = "\n".join(warnings_of(app))
     assert "set lesson_known_modules" in text and "[lesson.config]" in text
 

@@ -83,9 +83,7 @@ class LessonCommandDirective(CodeBlock):
         if not self.arguments:
             self.arguments = ["console"]
         result = super().run()
-        literal = next(
-            (node for top in result for node in top.findall(nodes.literal_block)), None
-        )
+        literal = next((node for top in result for node in top.findall(nodes.literal_block)), None)
         if literal is None:  # super() reported a problem (caption, emphasize-lines)
             return result
         source, offset = self._first_content_line()
@@ -153,7 +151,13 @@ def block_record(literal: nodes.literal_block, docname: str, env: BuildEnvironme
     line = literal.line or 0
     if marked:
         first_line = literal[ATTR_FIRST_LINE]
-        kind = "runnable" if literal[ATTR_SCENARIO] else "cluster" if literal[ATTR_CLUSTER] else "unmarked"
+        kind = (
+            "runnable"
+            if literal[ATTR_SCENARIO]
+            else "cluster"
+            if literal[ATTR_CLUSTER]
+            else "unmarked"
+        )
     else:
         # A plain code block: its content starts two lines below the directive (or one line
         # below a fence); the line is only used for messages about the whole block.
@@ -252,7 +256,9 @@ def load_known_modules(path: Path) -> tuple[dict[str, dict[str, dict]], list[tup
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"at line (\d+)", str(error))
-        return {}, [(int(match[1]) if match else 1, f"the known-modules file is not valid TOML: {error}")]
+        return {}, [
+            (int(match[1]) if match else 1, f"the known-modules file is not valid TOML: {error}")
+        ]
     lines = text.splitlines()
     problems: list[tuple[int, str]] = []
     sources = data.get("sources", {})
@@ -361,7 +367,8 @@ def _check_block(block: dict, unmarked_matters: bool, centres: dict | None) -> N
             if used:
                 warn(
                     LessonWarning.COMMAND_MARKUP,
-                    f"{', '.join(f'`{name}`' for name in used)} only works on a cluster, but this block is runnable "
+                    f"{', '.join(f'`{name}`' for name in used)} only works on a cluster, "
+                    "but this block is runnable "
                     f"(:scenario: {block['scenario']}); mark it ':cluster: <centre>' instead",
                     location=_location(block, command.line),
                 )
@@ -436,7 +443,11 @@ def manifest(app: Sphinx) -> dict:
                 "scenarios": [{"name": name, "blocks": items} for name, items in scenarios.items()],
                 "cluster_blocks": cluster_blocks,
                 "unmarked": [
-                    {"source": block["source"], "line": block["line"], "language": block["language"]}
+                    {
+                        "source": block["source"],
+                        "line": block["line"],
+                        "language": block["language"],
+                    }
                     for block in blocks
                     if block["kind"] == "unmarked"
                 ],

@@ -94,7 +94,9 @@ def scenarios_of(manifest: dict) -> list[Scenario]:
     for page in manifest["pages"]:
         for scenario in page["scenarios"]:
             commands = [
-                ScenarioCommand(block["source"], Command.from_json(command), block["output"] == "compare")
+                ScenarioCommand(
+                    block["source"], Command.from_json(command), block["output"] == "compare"
+                )
                 for block in scenario["blocks"]
                 for command in block["commands"]
             ]
@@ -111,7 +113,9 @@ def requirements_to_fetch(scenarios: list[Scenario]) -> list[str]:
     return pins
 
 
-def fill_wheelhouse(wheelhouse: Path, requirements: list[str], python: str = sys.executable) -> None:
+def fill_wheelhouse(
+    wheelhouse: Path, requirements: list[str], python: str = sys.executable
+) -> None:
     """Make sure ``wheelhouse`` holds wheels for ``requirements`` and their dependencies.
 
     Looks in the wheelhouse first, so once filled it works offline; otherwise downloads once
@@ -141,7 +145,9 @@ def base_python() -> str:
     return os.path.realpath(getattr(sys, "_base_executable", sys.executable))
 
 
-def sandbox_environment(root: Path, wheelhouse: Path | None, python: str | None = None) -> tuple[dict, Path]:
+def sandbox_environment(
+    root: Path, wheelhouse: Path | None, python: str | None = None
+) -> tuple[dict, Path]:
     """Create HOME, work folder and bin folder under ``root``; return (environment, work)."""
     home, work, bin_dir = root / "home", root / "work", root / "bin"
     for folder in (home, work, bin_dir):
@@ -237,7 +243,11 @@ def run_scenario(
                 )
             )
             break
-        if item.compare and item.command.expected and not output_matches(item.command.expected, output):
+        if (
+            item.compare
+            and item.command.expected
+            and not output_matches(item.command.expected, output)
+        ):
             outcome.failures.append(
                 Failure(
                     item.location,

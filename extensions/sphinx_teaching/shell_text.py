@@ -139,7 +139,9 @@ def _normalise(text: str) -> list[str]:
 
 def _line_pattern(line: str) -> str:
     parts = _PLACEHOLDER_SPLIT.split(line)
-    return "".join(PLACEHOLDERS[part] if part in PLACEHOLDERS else re.escape(part) for part in parts)
+    return "".join(
+        PLACEHOLDERS[part] if part in PLACEHOLDERS else re.escape(part) for part in parts
+    )
 
 
 def expected_output_pattern(expected: list[str]) -> re.Pattern[str]:
@@ -166,15 +168,21 @@ def output_matches(expected: list[str], actual: str) -> bool:
 # -- Modules ---------------------------------------------------------------------------------
 
 #: ``module``/``ml`` subcommands whose arguments are modules to load or unload.
-_LOADING = frozenset({"load", "add", "try-load", "try-add", "unload", "del", "rm", "swap", "switch"})
+_LOADING = frozenset(
+    {"load", "add", "try-load", "try-add", "unload", "del", "rm", "swap", "switch"}
+)
 #: Subcommands that look a module up; checked only when a version is named (``Name/1.2``),
 #: since a bare name there is a search term (``ml spider python``).
 _QUERYING = frozenset({"spider", "help", "show", "display", "whatis", "avail", "av", "keyword"})
 #: Subcommands without module arguments.
-_OTHER = frozenset({"list", "purge", "reset", "restore", "save", "savelist", "refresh", "use", "unuse"})
+_OTHER = frozenset(
+    {"list", "purge", "reset", "restore", "save", "savelist", "refresh", "use", "unuse"}
+)
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;"})
 #: Commands that only exist on a cluster.
-CLUSTER_COMMANDS = frozenset({"module", "ml", "sbatch", "srun", "salloc", "squeue", "scancel", "interactive"})
+CLUSTER_COMMANDS = frozenset(
+    {"module", "ml", "sbatch", "srun", "salloc", "squeue", "scancel", "interactive"}
+)
 
 
 def _simple_commands(text: str) -> list[list[str]]:
@@ -241,7 +249,9 @@ def modules_used(text: str) -> list[str]:
         else:  # `ml A B -C`: load A and B, unload C
             candidates = [word[1:] if word.startswith("-") else word for word in arguments]
         names += [
-            name for name in candidates if name and not name.startswith("-") and not _is_placeholder(name)
+            name
+            for name in candidates
+            if name and not name.startswith("-") and not _is_placeholder(name)
         ]
     return names
 
@@ -257,6 +267,9 @@ def cluster_commands_used(text: str) -> list[str]:
     return used
 
 
+_PIN = re.compile(r"[A-Za-z0-9_.\[\],-]+==[\w.+!-]+")
+
+
 def pinned_requirements(text: str) -> list[str]:
     """The ``name==version`` arguments of ``pip install`` commands in ``text``."""
     pins = []
@@ -266,7 +279,8 @@ def pinned_requirements(text: str) -> list[str]:
         head = words[: words.index("install")]
         if not head or not (head[-1] in ("pip", "pip3") or head[-2:] == ["-m", "pip"]):
             continue
-        pins += [word for word in words[words.index("install") + 1 :] if re.fullmatch(r"[A-Za-z0-9_.\[\],-]+==[\w.+!-]+", word)]
+        arguments = words[words.index("install") + 1 :]
+        pins += [word for word in arguments if _PIN.fullmatch(word)]
     return pins
 
 
