@@ -241,6 +241,20 @@ def test_each_scenario_gets_its_own_home_and_work_folder(make_app, rootdir, tmp_
     assert (tmp_path / "a" / "home" / "marker").exists()
 
 
+def test_pip_outside_an_environment_cannot_change_the_tests_python(tmp_path):
+    from sphinx_teaching.sandbox import Scenario, ScenarioCommand, run_scenario
+    from sphinx_teaching.shell_text import Command
+
+    commands = [
+        ScenarioCommand("page.rst", Command(1, "which python pip"), True),
+        ScenarioCommand("page.rst", Command(2, "pip install tabulate==0.9.0"), True),
+    ]
+    result = run_scenario(Scenario("page", "outside", commands), tmp_path)
+    assert result.ran == 2
+    assert "page.rst:2: `pip install tabulate==0.9.0` failed" in str(result.failures[0])
+    assert "virtualenv" in str(result.failures[0])
+
+
 # -- Output comparison ------------------------------------------------------------------------
 
 
@@ -287,6 +301,9 @@ def test_console_parsing_joins_continuations_and_keeps_output():
         ("module load Python/<version>", []),
         ("#SBATCH -A x\nmodule load conda # comment", ["conda"]),
         ("echo module load X", []),
+        ("ml purge > /dev/null 2>&1", []),
+        ("ml GCC/12.3.0 Python/3.11.3 >out.txt 2>&1; ml", ["GCC/12.3.0", "Python/3.11.3"]),
+        ("ml Python/3.11.3 2> errors.txt", ["Python/3.11.3"]),
     ],
 )
 def test_module_names_are_read_from_module_and_ml(text, modules):

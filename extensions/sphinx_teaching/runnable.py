@@ -324,9 +324,9 @@ def _check_block(block: dict, unmarked_matters: bool, centres: dict | None) -> N
         if unmarked_matters:
             warn(
                 LessonWarning.COMMAND_UNMARKED,
-                f"this {block['language']} block is neither runnable nor cluster-only: write it "
-                "as '.. lesson-command::' with ':scenario: <name>' (the tests run it) or "
-                "':cluster: <centre>' (the tests check its modules)",
+                f"this {block['language']} block is neither runnable nor cluster-only: make it "
+                "a 'lesson-command' with ':scenario: NAME' (the tests run it) or "
+                "':cluster: CENTRE' (the tests check its modules)",
                 location=_location(block),
             )
         return

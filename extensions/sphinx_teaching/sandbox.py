@@ -2,7 +2,8 @@
 
 The build writes ``<doctreedir>/lesson-commands.json`` (see :mod:`.runnable`). Each scenario
 runs in a fresh sandbox: a temporary ``HOME`` and work folder, a ``PATH`` with only the system
-folders and a ``python``/``python3`` (standing in for a loaded Python module), pip pointed at
+folders and ``python``, ``python3``, ``pip`` and ``pip3`` (standing in for a loaded Python module;
+pip refuses to install outside an environment there), pip pointed at
 a local folder of wheels (``--no-index --find-links`` through ``PIP_*`` variables) and no pip
 configuration from the machine. All blocks of a scenario run in page order in one bash
 session, so ``source .../activate`` carries over from one block to the next, as it does for a
@@ -153,10 +154,15 @@ def sandbox_environment(
     for folder in (home, work, bin_dir):
         folder.mkdir(parents=True, exist_ok=True)
     python = python or base_python()
+    # What a loaded Python module gives a learner: python, python3, pip and pip3.
     for name in ("python", "python3"):
         link = bin_dir / name
         if not link.exists():
             link.symlink_to(python)
+    for name in ("pip", "pip3"):
+        script = bin_dir / name
+        script.write_text(f'#!/bin/sh\nexec {shlex.quote(python)} -m pip "$@"\n', encoding="utf-8")
+        script.chmod(0o755)
     env = {
         "HOME": str(home),
         "PATH": os.pathsep.join([str(bin_dir), *SYSTEM_PATH]),
@@ -170,6 +176,9 @@ def sandbox_environment(
         "PIP_CONFIG_FILE": os.devnull,
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "PIP_NO_INPUT": "1",
+        # Outside an environment pip refuses to install, so a lesson's mistake can never
+        # change the Python the tests run on.
+        "PIP_REQUIRE_VIRTUALENV": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     if wheelhouse is not None:

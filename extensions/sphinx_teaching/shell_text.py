@@ -179,6 +179,10 @@ _OTHER = frozenset(
     {"list", "purge", "reset", "restore", "save", "savelist", "refresh", "use", "unuse"}
 )
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;"})
+#: A redirection operator written as its own word (`>`, `2>`, `>>`, `2>&1`, `&>`).
+_REDIRECTION = re.compile(r"\d*(?:>>?|<<?|&>>?)(?:&[\d-])?")
+#: A redirection with its file in the same word (`>out.txt`, `2>/dev/null`).
+_ATTACHED_REDIRECTION = re.compile(r"\d*(?:>>?|<|&>>?)\S")
 #: Commands that only exist on a cluster.
 CLUSTER_COMMANDS = frozenset(
     {"module", "ml", "sbatch", "srun", "salloc", "squeue", "scancel", "interactive"}
@@ -202,16 +206,24 @@ def _simple_commands(text: str) -> list[list[str]]:
         except ValueError:
             words = line.split()
         current: list[str] = []
+        skip_next = False
         for word in words:
             ends = word.endswith(";") and word != ";"
             word = word[:-1] if ends else word
-            if word in _SEPARATORS:
+            if skip_next:  # the file of a redirection such as `> /dev/null`
+                skip_next = False
+            elif _REDIRECTION.fullmatch(word):
+                skip_next = not word.endswith(tuple("0123456789-"))
+            elif _ATTACHED_REDIRECTION.match(word):
+                pass
+            elif word in _SEPARATORS:
                 if current:
                     result.append(current)
                 current = []
                 continue
-            current.append(word)
-            if ends:
+            else:
+                current.append(word)
+            if ends and current:
                 result.append(current)
                 current = []
         if current:
