@@ -60,3 +60,9 @@ html_last_updated_fmt = None
 
 # The modules that cluster-only command blocks may load, per centre, each with its source.
 lesson_known_modules = "data/known-modules.toml"
+
+# -- Lesson checks ------------------------------------------------------------------------------
+
+# Pages under these folders are lesson pages: `make html` warns when one misses its questions or
+# objectives, its key points, a solution, or its timing (see docs/extension/checks.rst).
+lesson_check_folders = ["lessons/", "uppmax/", "hpc2n/"]

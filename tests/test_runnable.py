@@ -394,3 +394,12 @@ def test_the_manifest_is_written_for_every_builder(make_app, rootdir, tmp_path):
     app = build(make_app, rootdir, tmp_path, "runnable", buildername="dummy")
     assert (app.doctreedir / MANIFEST_NAME).is_file()
     shutil.rmtree(app.outdir, ignore_errors=True)
+
+
+def test_pages_in_lesson_folders_are_lesson_pages_too(make_app, rootdir, tmp_path):
+    # plain.rst has no timing; listed in lesson_check_folders it is a lesson page all the same.
+    app = build(
+        make_app, rootdir, tmp_path, "runnable", confoverrides={"lesson_check_folders": ["plain"]}
+    )
+    unmarked = [w for w in warnings_of(app) if LessonWarning.COMMAND_UNMARKED.tag in w]
+    assert len(unmarked) == 1 and "plain.rst:6:" in unmarked[0]

@@ -8,9 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .checks import setup_checks
 from .compat import setup_compat
 from .directives import setup_directives
+from .navigation import setup_navigation
 from .runnable import setup_runnable
+from .summaries import setup_summaries
 from .writers import setup_writers
 
 if TYPE_CHECKING:
@@ -38,6 +41,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_directives(app)
     setup_compat(app)
     setup_runnable(app)
+    setup_summaries(app)
+    setup_navigation(app)
+    setup_checks(app)
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,

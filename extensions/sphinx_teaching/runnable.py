@@ -12,8 +12,8 @@ with it:
 The blocks are collected from the doctrees (both syntaxes, any nesting) into the build
 environment with purge and merge, checked after reading, and written to
 ``<doctreedir>/lesson-commands.json`` at the end of every build, where :mod:`.sandbox` reads
-them. Plain shell code blocks in lesson pages (pages with ``teaching``/``exercises`` timing)
-are reported, so no command slips through unmarked.
+them. Plain shell code blocks in lesson pages (pages in ``lesson_check_folders`` or with
+``teaching``/``exercises`` timing) are reported, so no command slips through unmarked.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from sphinx.directives.code import CodeBlock
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from .checks import is_lesson_page as in_lesson_folder
 from .shell_text import (
     CONSOLE_LANGUAGES,
     SHELL_LANGUAGES,
@@ -287,7 +288,10 @@ def load_known_modules(path: Path) -> tuple[dict[str, dict[str, dict]], list[tup
 
 
 def is_lesson_page(env: BuildEnvironment, docname: str) -> bool:
-    """A lesson page carries timing metadata (``:teaching:``/``:exercises:``)."""
+    """A lesson page is in a lesson folder (``lesson_check_folders``, as for the lesson
+    checks) or carries lesson timing metadata (``teaching``/``exercises``)."""
+    if in_lesson_folder(env.config, docname):
+        return True
     metadata = env.metadata.get(docname, {})
     return any(key in metadata for key in LESSON_METADATA)
 
