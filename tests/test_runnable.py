@@ -63,6 +63,14 @@ def test_hidden_blocks_run_but_are_not_shown(runnable_app, runnable_manifest):
     assert [item.command.text for item in script.commands][0].startswith("echo 'print")
 
 
+def test_hidden_blocks_are_not_shown_in_copies_either(runnable_app):
+    # The exercise list copies the exercise, after post-transforms; the copy hides it too.
+    for page in ("exercise", "exercises"):
+        text = read_html(runnable_app, page).get_text()
+        assert "wc -l < numbers.txt" in text, page
+        assert "printf" not in text, page
+
+
 def test_job_script_block_keeps_its_caption_and_language(runnable_app):
     soup = read_html(runnable_app, "cluster")
     block = soup.select_one("div.highlight-bash.lesson-command")
@@ -189,6 +197,7 @@ def test_every_scenario_of_the_lesson_shaped_root_passes(runnable_manifest, tmp_
         ("hidden-setup", "script"): 2,
         ("venv-cycle", "venv"): 14,
         ("venv-cycle-myst", "venv"): 7,
+        ("exercise", "exercise"): 2,
     }
 
 

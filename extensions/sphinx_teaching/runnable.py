@@ -28,7 +28,6 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.directives.code import CodeBlock
 from sphinx.environment.collectors import EnvironmentCollector
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .checks import is_lesson_page as in_lesson_folder
 from .shell_text import (
@@ -150,20 +149,14 @@ def block_record(literal: nodes.literal_block, docname: str, env: BuildEnvironme
         return None
     source = literal.get(ATTR_SOURCE) or literal.source or env.doc2path(docname)
     line = literal.line or 0
-    if marked:
-        first_line = literal[ATTR_FIRST_LINE]
-        kind = (
-            "runnable"
-            if literal[ATTR_SCENARIO]
-            else "cluster"
-            if literal[ATTR_CLUSTER]
-            else "unmarked"
-        )
-    else:
-        # A plain code block: its content starts two lines below the directive (or one line
-        # below a fence); the line is only used for messages about the whole block.
-        first_line = line + 1
-        kind = "unmarked"
+    if not marked:
+        kind, first_line = "unmarked", line + 1  # a plain code block: only its line matters
+    elif literal[ATTR_SCENARIO]:
+        kind, first_line = "runnable", literal[ATTR_FIRST_LINE]
+    elif literal[ATTR_CLUSTER]:
+        kind, first_line = "cluster", literal[ATTR_FIRST_LINE]
+    else:  # a lesson-command without either option: reported by the checks
+        kind, first_line = "unmarked", literal[ATTR_FIRST_LINE]
     return {
         "kind": kind,
         "source": str(source),
@@ -217,20 +210,20 @@ def _data(env: BuildEnvironment) -> dict[str, list[dict]]:
     return env.lesson_commands
 
 
-class RemoveHiddenCommands(SphinxPostTransform):
-    """Drop ``:hidden:`` blocks from every output; they are collected, run, never shown."""
+def remove_hidden_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Drop ``:hidden:`` blocks from every output; they are collected and run, never shown.
 
-    default_priority = 100
-
-    def run(self, **kwargs: Any) -> None:
-        for literal in list(self.document.findall(nodes.literal_block)):
-            if literal.get(ATTR_HIDDEN):
-                parent = literal.parent
-                # A captioned block sits in a container with its caption: remove both.
-                if isinstance(parent, nodes.container) and parent.get("literal_block"):
-                    parent.parent.remove(parent)
-                else:
-                    parent.remove(literal)
+    Done last on ``doctree-resolved`` (not in a post-transform), so that copies other
+    features insert then, such as an exercise shown on a summary page, lose them too.
+    """
+    for literal in list(doctree.findall(nodes.literal_block)):
+        if literal.get(ATTR_HIDDEN):
+            parent = literal.parent
+            # A captioned block sits in a container with its caption: remove both.
+            if isinstance(parent, nodes.container) and parent.get("literal_block"):
+                parent.parent.remove(parent)
+            else:
+                parent.remove(literal)
 
 
 # -- Known modules ---------------------------------------------------------------------------
@@ -486,7 +479,7 @@ def setup_runnable(app: Sphinx) -> None:
     app.add_config_value("lesson_commands_check_unmarked", True, "env", types=(bool,))
     app.add_directive("lesson-command", LessonCommandDirective)
     app.add_env_collector(CommandCollector)
-    app.add_post_transform(RemoveHiddenCommands)
+    app.connect("doctree-resolved", remove_hidden_blocks, priority=900)
     app.connect("config-inited", read_config)
     app.connect("env-check-consistency", check_blocks)
     app.connect("build-finished", write_manifest)
