@@ -59,7 +59,7 @@ BOX_KINDS: tuple[BoxKind, ...] = (
         "type-along", box_nodes.type_along_node, "Type-along", extra_classes=("important",)
     ),
     BoxKind(
-        "discussion", box_nodes.discussion_node, "Discussion", extra_classes=("attention",)
+        "discussion", box_nodes.discussion_node, "Discussion", extra_classes=("important",)
     ),
     BoxKind("instructor-note", box_nodes.instructor_note_node, "Instructor note"),
     BoxKind("callout", box_nodes.callout_node, "Callout"),

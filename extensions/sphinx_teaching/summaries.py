@@ -98,6 +98,8 @@ class SummaryDirective(SphinxDirective):
     # message saying what to do instead of docutils' "no content permitted".
     optional_arguments = 1
     final_argument_whitespace = True
+    #: For tests/test_bad_input.py: takes no argument (the one it parses is reported).
+    takes_no_argument = True
     option_spec: ClassVar[OptionSpec] = {
         # Only pages whose names start with one of these (``lessons/ uppmax/``); default all.
         "folders": directives.unchanged_required,
