@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
-from .nodes import TeachingBox
+from .nodes import TeachingBox, nearest_ancestor
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
@@ -30,16 +30,6 @@ _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
 def is_unsafe_url(url: str) -> bool:
     """True when following ``url`` would run code instead of opening a page."""
     return _IGNORED_IN_SCHEME.sub("", url).lower().startswith(UNSAFE_SCHEMES)
-
-
-def enclosing_box(node: nodes.Node) -> TeachingBox | None:
-    """The innermost teaching box that holds ``node``, if any."""
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, TeachingBox):
-            return parent
-        parent = parent.parent
-    return None
 
 
 def _line_of(node: nodes.Node, box: TeachingBox) -> int | None:
@@ -61,11 +51,11 @@ class BoxContentAsText(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         for raw in list(self.document.findall(nodes.raw)):
-            if "html" in raw.get("format", "").split() and (box := enclosing_box(raw)):
+            if "html" in raw.get("format", "").split() and (box := nearest_ancestor(raw, TeachingBox)):
                 self.show_raw_as_text(raw, box)
         for reference in list(self.document.findall(nodes.reference)):
             url = reference.get("refuri", "")
-            if url and is_unsafe_url(url) and (box := enclosing_box(reference)):
+            if url and is_unsafe_url(url) and (box := nearest_ancestor(reference, TeachingBox)):
                 self.show_link_as_text(reference, url, box)
 
     def location(self, node: nodes.Node, box: TeachingBox) -> tuple[str, int | None]:
