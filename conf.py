@@ -30,7 +30,8 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns: list[str] = []
+# Lesson templates are shown on the contributing page with literalinclude, not built as pages.
+exclude_patterns: list[str] = ["contributing/lesson-template.*"]
 
 # MyST: `:::{exercise}` colon fences as well as backtick fences; definition lists.
 myst_enable_extensions = ["colon_fence", "deflist"]
@@ -66,3 +67,8 @@ lesson_known_modules = "data/known-modules.toml"
 # Pages under these folders are lesson pages: `make html` warns when one misses its questions or
 # objectives, its key points, a solution, or its timing (see docs/extension/checks.rst).
 lesson_check_folders = ["lessons/", "uppmax/", "hpc2n/"]
+
+# -- sphinx_teaching ----------------------------------------------------------------------------
+
+# The sites of `site-tabs` groups: name (used in `.. site:: name` and `?site=name`) -> label.
+lesson_sites = {"uppmax": "UPPMAX", "hpc2n": "HPC2N", "local": "Your own computer"}

@@ -15,6 +15,7 @@ from .directives import setup_directives
 from .navigation import setup_navigation
 from .runnable import setup_runnable
 from .safety import setup_safety
+from .sitetabs import setup_sitetabs
 from .summaries import setup_summaries
 from .writers import setup_writers
 
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_runnable(app)
     setup_safety(app)
     setup_badinput(app)
+    setup_sitetabs(app)
     setup_summaries(app)
     setup_navigation(app)
     setup_checks(app)

@@ -122,6 +122,28 @@ class LessonWarning(str, Enum):
         "missing-timing",
         "A lesson page lacks the timing metadata 'teaching' or 'exercises' (minutes).",
     )
+    SITE_UNKNOWN = (
+        "site-unknown",
+        "A 'site' block names a site that is not in lesson_sites; the message lists the "
+        "configured sites.",
+    )
+    SITE_OUTSIDE_TABS = (
+        "site-outside-tabs",
+        "A 'site' block is not directly inside a 'site-tabs' group.",
+    )
+    SITE_DUPLICATE = (
+        "site-duplicate",
+        "A 'site-tabs' group has two blocks for the same site; the second is added to the first.",
+    )
+    SITE_TABS_EMPTY = (
+        "site-tabs-empty",
+        "A 'site-tabs' group has no 'site' blocks; it is left out of the page.",
+    )
+    SITE_TABS_CONTENT = (
+        "site-tabs-content",
+        "A 'site-tabs' group holds content outside its 'site' blocks; it is shown before the "
+        "group.",
+    )
 
     @property
     def tag(self) -> str:
