@@ -412,3 +412,27 @@ def test_pages_in_lesson_folders_are_lesson_pages_too(make_app, rootdir, tmp_pat
     )
     unmarked = [w for w in warnings_of(app) if LessonWarning.COMMAND_UNMARKED.tag in w]
     assert len(unmarked) == 1 and "plain.rst:6:" in unmarked[0]
+
+
+def test_a_pin_that_does_not_exist_fails_at_its_line_not_before(tmp_path, monkeypatch):
+    from sphinx_teaching.sandbox import (
+        Scenario,
+        ScenarioCommand,
+        fill_wheelhouse,
+        requirements_to_fetch,
+        run_scenario,
+    )
+    from sphinx_teaching.shell_text import Command
+
+    commands = [
+        ScenarioCommand("page.rst", Command(1, "python3 -m venv env && . env/bin/activate"), True),
+        ScenarioCommand("page.rst", Command(2, "pip install no-such-package-here==1.0"), True),
+    ]
+    scenario = Scenario("page", "missing", commands)
+    # No index at all, so this stays offline: the wheel cannot be had, and that is no error yet.
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    wheelhouse = tmp_path / "wheels"
+    fill_wheelhouse(wheelhouse, requirements_to_fetch([scenario]))
+    result = run_scenario(scenario, tmp_path / "sandbox", wheelhouse)
+    assert result.ran == 2
+    assert "page.rst:2: `pip install no-such-package-here==1.0` failed" in str(result.failures[0])

@@ -114,31 +114,29 @@ def requirements_to_fetch(scenarios: list[Scenario]) -> list[str]:
     return pins
 
 
-def fill_wheelhouse(
-    wheelhouse: Path, requirements: list[str], python: str = sys.executable
-) -> None:
-    """Make sure ``wheelhouse`` holds wheels for ``requirements`` and their dependencies.
+def fill_wheelhouse(wheelhouse: Path, requirements: list[str], python: str = sys.executable) -> None:
+    """Put wheels for ``requirements`` and their dependencies into ``wheelhouse``.
 
-    Looks in the wheelhouse first, so once filled it works offline; otherwise downloads once
-    from the package index the machine's pip is configured for.
+    Looks in the wheelhouse first, so once filled it works offline; otherwise downloads from
+    the package index the machine's pip is configured for. A requirement that cannot be had
+    (a version that does not exist) is left out: the command that installs it then fails in
+    the sandbox, reported at its page and line.
     """
     if not requirements:
         return
     wheelhouse.mkdir(parents=True, exist_ok=True)
     base = [python, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
             "--only-binary=:all:", "--dest", str(wheelhouse)]  # fmt: skip
-    offline = subprocess.run(
-        [*base, "--no-index", "--find-links", str(wheelhouse), *requirements],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if offline.returncode == 0:
+    offline = [*base, "--no-index", "--find-links", str(wheelhouse)]
+    if _succeeds([*offline, *requirements]) or _succeeds([*base, *requirements]):
         return
-    online = subprocess.run([*base, *requirements], capture_output=True, text=True, check=False)
-    if online.returncode != 0:
-        raise RuntimeError(
-            f"could not fill the wheelhouse {wheelhouse} with {' '.join(requirements)}:\n"
-            f"{online.stderr.strip()}"
-        )
+    for requirement in requirements:
+        if not _succeeds([*offline, requirement]):
+            _succeeds([*base, requirement])
+
+
+def _succeeds(command: list[str]) -> bool:
+    return subprocess.run(command, capture_output=True, check=False).returncode == 0
 
 
 def base_python() -> str:
