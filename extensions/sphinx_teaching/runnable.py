@@ -475,8 +475,22 @@ def read_config(app: Sphinx, config: Any) -> None:
 
 def setup_runnable(app: Sphinx) -> None:
     """Register ``lesson-command``, its collector, checks and manifest."""
-    app.add_config_value("lesson_known_modules", None, "env", types=(str, type(None)))
-    app.add_config_value("lesson_commands_check_unmarked", True, "env", types=(bool,))
+    app.add_config_value(
+        "lesson_known_modules",
+        None,
+        "env",
+        types=(str, type(None)),
+        description="Path (from the folder of ``conf.py``) of the TOML file of known modules "
+        "per centre, with their sources, that cluster-only ``lesson-command`` blocks may use.",
+    )
+    app.add_config_value(
+        "lesson_commands_check_unmarked",
+        True,
+        "env",
+        types=(bool,),
+        description="Warn about shell code blocks in lesson pages that are neither runnable "
+        "(``:scenario:``) nor cluster-only (``:cluster:``).",
+    )
     app.add_directive("lesson-command", LessonCommandDirective)
     app.add_env_collector(CommandCollector)
     app.connect("doctree-resolved", remove_hidden_blocks, priority=900)
