@@ -133,7 +133,12 @@ def test_no_page_is_orphaned(env):
         if docname not in reachable:
             reachable.add(docname)
             todo.extend(env.toctree_includes.get(docname, []))
-    assert env.found_docs <= reachable
+    # Pages marked orphan are outside every toctree on purpose: the extension reference pages
+    # (until docs/extension/index.rst lists them) and, in the learner build, the instructor
+    # guide (it is in the instructor build's navigation only).
+    orphans = {docname for docname in env.found_docs if "orphan" in env.metadata[docname]}
+    assert env.config.lesson_instructor_guide in orphans
+    assert env.found_docs - orphans <= reachable
 
 
 def test_sidebar_groups_pages_in_teaching_order(doctrees):

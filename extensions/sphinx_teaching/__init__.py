@@ -12,11 +12,14 @@ from .badinput import setup_badinput
 from .checks import setup_checks
 from .compat import setup_compat
 from .directives import setup_directives
+from .instructor import setup_instructor
 from .navigation import setup_navigation
 from .runnable import setup_runnable
 from .safety import setup_safety
+from .schedule import setup_schedule
 from .sitetabs import setup_sitetabs
 from .summaries import setup_summaries
+from .timing import setup_timing
 from .writers import setup_writers
 
 if TYPE_CHECKING:
@@ -38,9 +41,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_summaries(app)
     setup_navigation(app)
     setup_checks(app)
+    setup_timing(app)
+    setup_schedule(app)
+    setup_instructor(app)
     setup_assets(app)
     return {
         "version": __version__,
+        # Raise when the shape of the data we keep in the build environment changes.
+        "env_version": 1,
         # Cross-page data lives in the environment, with purge and merge handlers.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

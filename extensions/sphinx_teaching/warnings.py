@@ -86,6 +86,30 @@ class LessonWarning(str, Enum):
         "A link in a teaching box uses a scheme that runs code (``javascript:``, "
         "``vbscript:``, ``data:``); it is shown as text instead of a link.",
     )
+    TIMING_NEGATIVE = (
+        "timing-negative",
+        "A lesson's ``teaching`` or ``exercises`` minutes are negative; the value is ignored.",
+    )
+    TIMING_NOT_A_NUMBER = (
+        "timing-not-a-number",
+        "A lesson's ``teaching`` or ``exercises`` minutes are not a whole number; the value "
+        "is ignored.",
+    )
+    TIMING_ABSURD = (
+        "timing-absurd",
+        "A lesson's ``teaching`` or ``exercises`` minutes exceed ``lesson_timing_max_minutes`` "
+        "(480 by default), most likely a typo; the value is ignored.",
+    )
+    GUIDE_TWICE = (
+        "instructor-guide-twice",
+        "The ``instructor-guide`` directive is used more than once on a page; only the first "
+        "is kept.",
+    )
+    SCHEDULE_PAGE = (
+        "schedule-page",
+        "A page named in ``lesson_schedule_breaks`` or ``lesson_schedule_parallel`` is not a "
+        "lesson with a timing, so the schedule cannot place the break or group by it.",
+    )
 
     SUMMARY_TWICE = (
         "summary-twice",
