@@ -57,6 +57,11 @@ html_theme_options = {
 # No "last updated" stamp and no build-time dates: identical sources give identical HTML.
 html_last_updated_fmt = None
 
+# -- Runnable commands (sphinx_teaching.runnable) -----------------------------------------------
+
+# The modules that cluster-only command blocks may load, per centre, each with its source.
+lesson_known_modules = "data/known-modules.toml"
+
 # -- Lesson checks ------------------------------------------------------------------------------
 
 # Pages under these folders are lesson pages: `make html` warns when one misses its questions or
