@@ -69,6 +69,11 @@ html_last_updated_fmt = None
 html_css_files += ["theme-fixes.css"]
 html_js_files = ["scrollable-regions.js"]
 
+# -- Runnable commands (sphinx_teaching.runnable) -----------------------------------------------
+
+# The modules that cluster-only command blocks may load, per centre, each with its source.
+lesson_known_modules = "data/known-modules.toml"
+
 # -- Lesson checks ------------------------------------------------------------------------------
 
 # Pages under these folders are lesson pages: `make html` warns when one misses its questions or

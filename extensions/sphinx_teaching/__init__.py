@@ -15,6 +15,7 @@ from .compat import setup_compat
 from .directives import setup_directives
 from .instructor import setup_instructor
 from .navigation import setup_navigation
+from .runnable import setup_runnable
 from .safety import setup_safety
 from .schedule import setup_schedule
 from .sitetabs import setup_sitetabs
@@ -34,6 +35,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_writers(app)
     setup_directives(app)
     setup_compat(app)
+    setup_runnable(app)
     setup_safety(app)
     setup_badinput(app)
     setup_sitetabs(app)

@@ -34,6 +34,27 @@ class LessonWarning(str, Enum):
         "A box title spans several lines or starts with a list marker: the blank line after "
         "the directive is probably missing, so the content became the title.",
     )
+    COMMAND_UNMARKED = (
+        "command-unmarked",
+        "A shell code block (console, bash, sh, ...) in a lesson page is neither runnable nor "
+        "cluster-only: write it as ``lesson-command`` with ``:scenario:`` or ``:cluster:`` so "
+        "the tests run or check it.",
+    )
+    COMMAND_MARKUP = (
+        "command-markup",
+        "A ``lesson-command`` block is marked wrongly: no ``:scenario:`` or ``:cluster:`` (or "
+        "both), no ``$ `` command, output before the first command, or a cluster command "
+        "(``module``, ``ml``, ``sbatch``...) in a runnable block.",
+    )
+    COMMAND_CLUSTER = (
+        "command-cluster",
+        "``:cluster:`` names a centre that the known-modules file does not list.",
+    )
+    COMMAND_MODULE = (
+        "command-module",
+        "A cluster-only block loads a module (name or version) that is not in the "
+        "known-modules file for its centre.",
+    )
     CONFIG = (
         "config",
         "A configuration value of this extension has the wrong type or an unknown value; "
