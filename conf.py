@@ -30,7 +30,10 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns: list[str] = []
+# Lesson templates are shown on the contributing page with literalinclude, not built as pages.
+exclude_patterns: list[str] = ["contributing/lesson-template.*"]
+# Examples of the extension's reference, included by its pages (and built by the tests).
+exclude_patterns += ["extension/snippets"]
 
 # MyST: `:::{exercise}` colon fences as well as backtick fences; definition lists.
 myst_enable_extensions = ["colon_fence", "deflist"]
@@ -55,3 +58,12 @@ html_theme_options = {
 }
 # No "last updated" stamp and no build-time dates: identical sources give identical HTML.
 html_last_updated_fmt = None
+
+# -- Offline formats (make epub, make singlehtml, make dist) -----------------------------------
+
+# EPUB 3 requires a version: the edition of the course, by the year it is taught.
+version = release = "2026"
+epub_basename = "isolated-environments-python-hpc"
+epub_title = project
+# Links stay links; printing every URL after its text clutters a small screen.
+epub_show_urls = "no"

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from .compat import setup_compat
 from .directives import setup_directives
+from .offline import setup_offline
+from .reference import setup_reference
 from .writers import setup_writers
 
 if TYPE_CHECKING:
@@ -36,6 +38,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_writers(app)
     setup_directives(app)
     setup_compat(app)
+    setup_offline(app)
+    setup_reference(app)
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,

@@ -39,6 +39,12 @@ class LessonWarning(str, Enum):
         "A configuration value of this extension has the wrong type or an unknown value; "
         "the default is used instead.",
     )
+    REFERENCE = (
+        "reference",
+        "A directive that documents the extension (``lesson-example``, "
+        "``lesson-config-values``) found a snippet file missing or a configuration value "
+        "without a description.",
+    )
 
     @property
     def tag(self) -> str:
