@@ -65,7 +65,8 @@ def test_every_site_variant_is_present_and_labelled_offline(make_app, tmp_path):
     srcdir = tmp_path / "src"
     srcdir.mkdir()
     (srcdir / "conf.py").write_text(
-        f'extensions = ["sphinx_teaching"]\nlesson_sites = {sites!r}\nversion = "1"\ncopyright = "2026"\n'
+        f'extensions = ["sphinx_teaching"]\nlesson_sites = {sites!r}\n'
+        'version = "1"\ncopyright = "2026"\n'
     )
     body = "".join(f"   .. site:: {name}\n\n      Only for {name} here.\n\n" for name in sites)
     (srcdir / "index.rst").write_text(f"Sites\n=====\n\n.. site-tabs::\n\n{body}")
