@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
 
+from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
 from sphinx_teaching import nodes as box_nodes
 from sphinx_teaching.kinds import BOX_KINDS, KINDS_BY_DIRECTIVE, KINDS_BY_NAME
 
