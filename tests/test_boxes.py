@@ -168,7 +168,8 @@ def test_other_builders_write_boxes_as_admonitions(make_app, rootdir, tmp_path, 
     assert [w for w in warnings_of(app) if "epub" not in w.lower()] == []
     text = (app.outdir / output).read_text(encoding="utf-8")
     assert "Custom body of exercise." in text
-    assert "Custom exercise title" in text
+    # docutils before 0.22 writes man page section titles in capitals.
+    assert "custom exercise title" in text.lower()
     if builder not in {"epub", "singlehtml"}:
         assert not (app.outdir / "_static" / "lesson.css").exists()
 
