@@ -226,3 +226,24 @@ def test_dist_search_works_from_disk(dist_zip):
     options = dist_zip[f"{folder}/_static/documentation_options.js"].decode()
     # Result summaries would be fetched with fetch(): switched off for the offline copy.
     assert "SHOW_SEARCH_SUMMARY: false" in options
+
+
+@pytest.mark.slow
+def test_dist_search_finds_pages_in_a_browser_from_disk(course_build, tmp_path):
+    """Open the unpacked zip's search page from file:// in headless Chromium, if installed."""
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no chromium on this machine")
+    (archive,) = (course_build("dist") / "dist").glob("*.zip")
+    with zipfile.ZipFile(archive) as bundle:
+        bundle.extractall(tmp_path)
+    (search,) = tmp_path.glob("*/search.html")
+    command = [
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=8000",
+        "--dump-dom", f"{search.as_uri()}?q=exercise",
+    ]  # fmt: skip
+    dom = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False).stdout
+    results = BeautifulSoup(dom, "html.parser").select("ul.search li a")
+    assert "extension/directives.html" in {a["href"] for a in results}
