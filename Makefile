@@ -18,10 +18,10 @@ SPHINX      := $(SPHINXBUILD) -c . $(SPHINXOPTS)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help html test clean linkcheck livehtml venv epub singlehtml dist lint new-lesson test-matrix
+.PHONY: help html test clean linkcheck livehtml venv bench
 
 help:  ## List the targets with what each does
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 venv: $(VENV_STAMP)  ## Create or update .venv from requirements.txt
 
@@ -45,6 +45,11 @@ livehtml: $(VENV_STAMP)  ## Serve the site on 127.0.0.1:8000, rebuilding on ever
 
 clean:  ## Remove build outputs only (never .venv or sources)
 	rm -rf $(BUILDDIR)
+
+bench: $(VENV_STAMP)  ## Benchmark build performance (N = 50, 300, 1000) into BENCHMARKS.md
+	$(VENV_PYTHON) benchmarks/bench_build.py
+
+.PHONY: epub singlehtml dist lint new-lesson test-matrix
 
 # -- Offline formats ----------------------------------------------------------------------------
 # Each builder keeps its own doctrees: the EPUB builder would otherwise pack them into the book.

@@ -1,0 +1,425 @@
+"""Build-performance benchmark of the sphinx_teaching extension (`make bench`).
+
+For each course size N it generates a synthetic course of N lesson pages — every page with the
+teaching boxes, a site-tab group, code blocks and about 3 KB of prose — twice:
+
+* ``extension``: the pages as a course writes them, built with sphinx_teaching;
+* ``floor``: the same pages with our directives replaced by Sphinx's built-in ``admonition``
+  (and plain containers for the site variants), built without the extension: what Sphinx
+  costs anyway.
+
+Both variants are built in the same run, alternating, so that the noise of a shared machine
+falls on both alike; every figure is the median of the runs with its spread (min-max). What
+is measured per N: full build wall time, time per page, peak memory (largest resident set of
+the build and its worker processes), the ratio extension/floor, an incremental rebuild after
+editing one page (time and which pages were rewritten), and the ``-j 2`` speed-up. It also
+reports the page weight: the bytes of CSS and JavaScript the extension adds to a page and the
+number of requests they cost.
+
+The results go to BENCHMARKS.md with the machine's description and the date. This is a
+benchmark, not a test: it asserts nothing, and `make test` does not run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXTENSIONS_DIR = REPO_ROOT / "extensions"
+
+# Runs one sphinx-build in this interpreter and prints its peak memory (KiB) to a file:
+# the largest resident set of the process itself and of its parallel workers.
+_MEASURED_BUILD = textwrap.dedent(
+    """
+    import resource, sys
+    from sphinx.cmd.build import build_main
+    status = build_main(sys.argv[2:])
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    with open(sys.argv[1], "w") as report:
+        report.write(str(peak))
+    sys.exit(status)
+    """
+)
+
+PROSE = (
+    "An isolated environment keeps the packages of one project apart from those of every "
+    "other project and from the ones the cluster provides. Learners create it, activate it, "
+    "install the versions they need, record them in a file and throw the environment away "
+    "when it is no longer needed, knowing they can make it again from that file. "
+)
+
+
+# --- The synthetic course ---------------------------------------------------------------------
+
+
+def page_source(number: int, variant: str) -> str:
+    """One lesson page, about 3 KB of prose plus boxes, tabs and code."""
+    title = f"Lesson {number}: environments, part {number}"
+    prose = "\n\n".join(textwrap.fill(PROSE * 2, 95) for _ in range(3))
+
+    def box(kind: str, box_title: str, body: str, extra: str = "") -> str:
+        indented = textwrap.indent(body, "   ")
+        if variant == "extension":
+            return f".. {kind}:: {box_title}\n{extra}\n{indented}\n"
+        return f".. admonition:: {box_title}\n   :class: {kind}\n\n{indented}\n"
+
+    def site_tabs() -> str:
+        sites = {"uppmax": "UPPMAX", "hpc2n": "HPC2N", "local": "Your own computer"}
+        if variant == "extension":
+            items = "".join(
+                f"   .. site:: {name}\n\n      Load the Python module on {label} first.\n\n"
+                for name, label in sites.items()
+            )
+            return f".. site-tabs::\n\n{items}"
+        items = "".join(
+            f".. container:: site-{name}\n\n   **{label}**\n\n"
+            f"   Load the Python module on {label} first.\n\n"
+            for name, label in sites.items()
+        )
+        return items
+
+    solution = box("solution", "Solution", "Run ``python -m venv env`` and activate it.")
+    exercise_body = "Create an environment and install one package.\n\n" + solution
+    parts = [
+        title,
+        "=" * len(title),
+        "",
+        box("questions", "Questions", "- Why isolate the packages of a project?"),
+        box("objectives", "Objectives", "- Create, use and remove an environment."),
+        box("prerequisites", "Prerequisites", "- A terminal and a cluster account."),
+        "Why",
+        "---",
+        "",
+        prose,
+        "",
+        site_tabs(),
+        ".. code-block:: console",
+        "",
+        "   $ python -m venv env",
+        "   $ source env/bin/activate",
+        "   $ pip install tomli==2.0.1",
+        "",
+        box("exercise", f"Make environment {number}", exercise_body),
+        box("instructor-note", "Instructor note", "Show the prompt change."),
+        box("keypoints", "Keypoints", f"- Environment {number} is disposable."),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def write_course(srcdir: Path, pages: int, variant: str) -> None:
+    """Write a course of ``pages`` lesson pages and an index with their toctree."""
+    srcdir.mkdir(parents=True)
+    extensions = '["sphinx_teaching"]' if variant == "extension" else "[]"
+    (srcdir / "conf.py").write_text(
+        textwrap.dedent(
+            f"""
+            import sys
+            sys.path.insert(0, {str(EXTENSIONS_DIR)!r})
+            project = "Benchmark course"
+            extensions = {extensions}
+            lesson_sites = {{"uppmax": "UPPMAX", "hpc2n": "HPC2N", "local": "Your own computer"}}
+            suppress_warnings = ["lesson"]
+            """
+        ),
+        encoding="utf-8",
+    )
+    lessons = srcdir / "lessons"
+    lessons.mkdir()
+    for number in range(pages):
+        (lessons / f"lesson{number:04d}.rst").write_text(
+            page_source(number, variant), encoding="utf-8"
+        )
+    entries = "\n".join(f"   lessons/lesson{number:04d}" for number in range(pages))
+    (srcdir / "index.rst").write_text(
+        f"Benchmark course\n================\n\n.. toctree::\n   :maxdepth: 1\n\n{entries}\n",
+        encoding="utf-8",
+    )
+
+
+# --- Measuring ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Build:
+    seconds: float
+    peak_kib: int
+    written: list[str] = field(default_factory=list)
+
+
+def run_build(srcdir: Path, outdir: Path, *options: str) -> Build:
+    """Build ``srcdir`` into ``outdir`` in a fresh process; time it and list rewritten pages."""
+    before = _html_mtimes(outdir)
+    with tempfile.NamedTemporaryFile("r", suffix=".kib") as peak_file:
+        started = _now()
+        completed = subprocess.run(
+            [sys.executable, "-c", _MEASURED_BUILD, peak_file.name,
+             "-b", "html", "-q", *options, str(srcdir), str(outdir)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        seconds = _now() - started
+        if completed.returncode:
+            sys.exit(f"build of {srcdir} failed:\n{completed.stderr}")
+        peak = int(peak_file.read() or 0)
+    after = _html_mtimes(outdir)
+    written = sorted(page for page, mtime in after.items() if before.get(page) != mtime)
+    return Build(seconds, peak, written)
+
+
+def _now() -> float:
+    import time
+
+    return time.perf_counter()
+
+
+def _html_mtimes(outdir: Path) -> dict[str, int]:
+    if not outdir.exists():
+        return {}
+    return {
+        str(path.relative_to(outdir)): path.stat().st_mtime_ns
+        for path in outdir.rglob("*.html")
+        if "_static" not in path.parts
+    }
+
+
+def edit_one_page(srcdir: Path) -> tuple[Path, str, str]:
+    """Change one keypoint of the middle lesson, as an author would while editing.
+
+    Returns the page, its original text (to undo the edit) and its output file name.
+    """
+    lessons = sorted((srcdir / "lessons").glob("*.rst"))
+    page = lessons[len(lessons) // 2]
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original.replace("is disposable.", "is disposable, edited."), "utf-8")
+    return page, original, str(page.relative_to(srcdir).with_suffix(".html"))
+
+
+@dataclass
+class Sample:
+    """Every run's figures for one variant at one size."""
+
+    full: list[float] = field(default_factory=list)
+    #: A build of the same project with no lesson pages: Sphinx's fixed start-up cost.
+    empty: list[float] = field(default_factory=list)
+    peak_mib: list[float] = field(default_factory=list)
+    incremental: list[float] = field(default_factory=list)
+    parallel: list[float] = field(default_factory=list)
+    rewritten: list[str] = field(default_factory=list)
+    edited: str = ""
+
+
+def measure(pages: int, runs: int, workdir: Path) -> dict[str, Sample]:
+    """Alternate the two variants ``runs`` times at one course size."""
+    samples = {"extension": Sample(), "floor": Sample()}
+    sources, empty_sources = {}, {}
+    for variant in samples:
+        sources[variant] = workdir / f"{variant}-{pages}" / "src"
+        write_course(sources[variant], pages, variant)
+        empty_sources[variant] = workdir / f"{variant}-{pages}" / "empty"
+        write_course(empty_sources[variant], 0, variant)
+    for run in range(runs):
+        for variant, sample in samples.items():
+            srcdir = sources[variant]
+            empty_outdir = srcdir.parent / f"out-empty-{run}"
+            sample.empty.append(run_build(empty_sources[variant], empty_outdir).seconds)
+            shutil.rmtree(empty_outdir)
+            outdir = srcdir.parent / f"out-{run}"
+            parallel_outdir = srcdir.parent / f"out-j2-{run}"
+            # A new output folder holds a new environment (.doctrees): a clean build.
+            full = run_build(srcdir, outdir)
+            sample.full.append(full.seconds)
+            sample.peak_mib.append(full.peak_kib / 1024)
+            page, original, sample.edited = edit_one_page(srcdir)
+            incremental = run_build(srcdir, outdir)
+            page.write_text(original, encoding="utf-8")
+            sample.incremental.append(incremental.seconds)
+            sample.rewritten = incremental.written
+            parallel = run_build(srcdir, parallel_outdir, "-j", "2")
+            sample.parallel.append(parallel.seconds)
+            shutil.rmtree(outdir)
+            shutil.rmtree(parallel_outdir)
+            print(
+                f"  N={pages} run {run + 1}/{runs} {variant:9s} full {full.seconds:6.2f}s "
+                f"incremental {incremental.seconds:5.2f}s -j2 {parallel.seconds:6.2f}s",
+                flush=True,
+            )
+    return samples
+
+
+def page_weight() -> tuple[int, int]:
+    """Bytes of CSS+JS the extension adds to every HTML page, and the number of files."""
+    static = EXTENSIONS_DIR / "sphinx_teaching" / "static"
+    files = [path for path in static.iterdir() if path.suffix in {".css", ".js"}]
+    return sum(path.stat().st_size for path in files), len(files)
+
+
+# --- Reporting ---------------------------------------------------------------------------------
+
+
+def median_spread(values: list[float], digits: int = 2) -> str:
+    """``median (min–max)``: the spread says how far to trust the median."""
+    return (
+        f"{statistics.median(values):.{digits}f} "
+        f"({min(values):.{digits}f}–{max(values):.{digits}f})"
+    )
+
+
+def per_page_ms(sample: Sample, pages: int) -> list[float]:
+    """Milliseconds per page, after taking off Sphinx's fixed start-up cost.
+
+    Each run's full build minus the same run's build of the empty project, divided by the
+    number of pages: what one more page costs, which is what must stay flat as N grows.
+    """
+    return [
+        (full - empty) / pages * 1000 for full, empty in zip(sample.full, sample.empty, strict=True)
+    ]
+
+
+def ratios(numerators: list[float], denominators: list[float]) -> list[float]:
+    """Run-by-run ratios: each pair was measured back to back, under the same load."""
+    return [a / b for a, b in zip(numerators, denominators, strict=True)]
+
+
+def machine_description() -> str:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(meminfo.read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB memory"
+    import sphinx
+
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; Sphinx {sphinx.__version__}"
+    )
+
+
+def report(results: dict[int, dict[str, Sample]], runs: int) -> str:
+    weight, files = page_weight()
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (benchmarks/bench_build.py); do not edit by hand.",
+        "",
+        f"- Date: {dt.date.today().isoformat()}",
+        f"- Machine: {machine_description()}",
+        f"- Runs per figure: {runs}, the two variants alternating; figures are "
+        "`median (min–max)`. The machine is shared, so compare the ratios, measured back "
+        "to back, rather than absolute seconds.",
+        "- *extension*: the synthetic course built with sphinx_teaching; *floor*: the same "
+        "pages with Sphinx's built-in `admonition` and plain containers instead of our "
+        "directives, without the extension.",
+        "",
+        "- *per page*: (full build − build of the same project with no lessons) / N, so Sphinx's "
+        "fixed start-up cost does not hide how the cost of a page grows with N.",
+        "",
+        "| pages | variant | full build (s) | per page (ms) | peak memory (MiB) "
+        "| incremental (s) | -j 2 (s) | -j 2 speed-up |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for pages, samples in results.items():
+        for variant, sample in samples.items():
+            per_page = per_page_ms(sample, pages)
+            speedup = ratios(sample.full, sample.parallel)
+            lines.append(
+                f"| {pages} | {variant} | {median_spread(sample.full)} "
+                f"| {median_spread(per_page, 1)} | {median_spread(sample.peak_mib, 0)} "
+                f"| {median_spread(sample.incremental)} | {median_spread(sample.parallel)} "
+                f"| {median_spread(speedup)} |"
+            )
+    lines += [
+        "",
+        "## Targets",
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+    ]
+    sizes = sorted(results)
+    for pages in sizes:
+        ext, floor = results[pages]["extension"], results[pages]["floor"]
+        ratio = ratios(ext.full, floor.full)
+        lines.append(
+            f"| full build ≤ 1.10 × floor at N={pages} | {median_spread(ratio)} "
+            f"| {'yes' if statistics.median(ratio) <= 1.10 else 'NO'} |"
+        )
+    smallest, largest = sizes[0], sizes[-1]
+    per_page_small = statistics.median(per_page_ms(results[smallest]["extension"], smallest))
+    per_page_large = statistics.median(per_page_ms(results[largest]["extension"], largest))
+    growth = per_page_large / per_page_small
+    lines.append(
+        f"| time per page flat within 20% from N={smallest} to N={largest} "
+        f"| {growth:.2f}× | {'yes' if 0.8 <= growth <= 1.2 else 'NO'} |"
+    )
+    middle = 300 if 300 in results else sizes[len(sizes) // 2]
+    ext = results[middle]["extension"]
+    share = ratios(ext.incremental, ext.full)
+    lines.append(
+        f"| one-page edit at N={middle} rebuilds in < 10% of a full build "
+        f"| {median_spread([s * 100 for s in share], 1)} % "
+        f"| {'yes' if statistics.median(share) < 0.10 else 'NO'} |"
+    )
+    lines.append(
+        f"| ... rewriting only that page and the pages that depend on it "
+        f"| edited `{ext.edited}`; rewritten: {', '.join(f'`{p}`' for p in ext.rewritten)} "
+        f"| {'yes' if ext.edited in ext.rewritten and len(ext.rewritten) <= 4 else 'NO'} |"
+    )
+    speedup = ratios(ext.full, ext.parallel)
+    lines.append(
+        f"| `-j 2` at least 1.3× faster than `-j 1` at N={middle} "
+        f"| {median_spread(speedup)}× | {'yes' if statistics.median(speedup) >= 1.3 else 'NO'} |"
+    )
+    lines.append(
+        f"| our CSS + JS ≤ 15 KB per page in ≤ 2 files, no other host "
+        f"| {weight / 1024:.1f} KB in {files} file(s), both from `_static/` "
+        f"| {'yes' if weight <= 15 * 1024 and files <= 2 else 'NO'} |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 300, 1000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--output", type=Path, default=REPO_ROOT / "BENCHMARKS.md")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args(argv)
+    if args.runs < 3:
+        parser.error("--runs must be at least 3 for a median with a spread")
+
+    results: dict[int, dict[str, Sample]] = {}
+    with tempfile.TemporaryDirectory(prefix="lesson-bench-") as tmp:
+        for pages in args.sizes:
+            print(f"N={pages}: {args.runs} runs of each variant", flush=True)
+            results[pages] = measure(pages, args.runs, Path(tmp))
+    args.output.write_text(report(results, args.runs), encoding="utf-8")
+    if args.json:
+        raw = {
+            pages: {variant: sample.__dict__ for variant, sample in samples.items()}
+            for pages, samples in results.items()
+        }
+        args.json.write_text(json.dumps(raw, indent=2), encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
