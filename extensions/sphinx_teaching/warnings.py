@@ -41,9 +41,8 @@ class LessonWarning(str, Enum):
     )
     REFERENCE = (
         "reference",
-        "A directive that documents the extension (``lesson-example``, "
-        "``lesson-config-values``) found a snippet file missing or a configuration value "
-        "without a description.",
+        "``lesson-example`` (which shows an example in both syntaxes) found no snippet file "
+        "of the name it was given.",
     )
 
     @property
