@@ -124,3 +124,12 @@ def test_pre_commit_uses_the_pinned_ruff_and_sphinx_lint():
     assert hooks["ruff-check"] == hooks["ruff-format"] == f"v{pinned('ruff')}"
     assert hooks["sphinx-lint"] == f"v{pinned('sphinx-lint')}"
     assert "lint" in make_targets()
+
+
+def test_pre_commit_and_the_lint_test_check_the_same_files():
+    from test_lint import SPHINX_LINT_PATHS
+
+    config = load_yaml(".pre-commit-config.yaml")
+    (hook,) = [h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "sphinx-lint"]
+    assert hook["files"] == "^(" + "|".join(SPHINX_LINT_PATHS) + ")/"
+    assert f"sphinx-lint {' '.join(SPHINX_LINT_PATHS)}" in MAKEFILE
