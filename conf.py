@@ -59,6 +59,12 @@ html_theme_options = {
 # No "last updated" stamp and no build-time dates: identical sources give identical HTML.
 html_last_updated_fmt = None
 
+# -- Lesson checks ------------------------------------------------------------------------------
+
+# Pages under these folders are lesson pages: `make html` warns when one misses its questions or
+# objectives, its key points, a solution, or its timing (see docs/extension/checks.rst).
+lesson_check_folders = ["lessons/", "uppmax/", "hpc2n/"]
+
 # -- Offline formats (make epub, make singlehtml, make dist) -----------------------------------
 
 # EPUB 3 requires a version: the edition of the course, by the year it is taught.

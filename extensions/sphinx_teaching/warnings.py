@@ -45,6 +45,42 @@ class LessonWarning(str, Enum):
         "of the name it was given.",
     )
 
+    SUMMARY_TWICE = (
+        "summary-twice",
+        "The same summary directive (keypoints-summary, objectives-summary, exercise-list) is "
+        "used twice on one page; only the first one is filled.",
+    )
+    SUMMARY_ARGUMENT = (
+        "summary-argument",
+        "A summary directive was given an argument (such as a title); it takes none, and the "
+        "argument is ignored.",
+    )
+    MISSING_OBJECTIVES = (
+        "missing-objectives",
+        "A lesson page has neither a questions nor an objectives box near its start (before "
+        "its first sub-heading).",
+    )
+    MISSING_KEYPOINTS = (
+        "missing-keypoints",
+        "A lesson page has no keypoints box at its end (after its last heading).",
+    )
+    EXERCISE_WITHOUT_SOLUTION = (
+        "exercise-without-solution",
+        "An exercise on a lesson page has no solution box inside it.",
+    )
+    SOLUTION_OUTSIDE_EXERCISE = (
+        "solution-outside-exercise",
+        "A solution box on a lesson page is not inside any exercise box.",
+    )
+    KEYPOINTS_IN_EXERCISE = (
+        "keypoints-in-exercise",
+        "A keypoints box on a lesson page is nested inside an exercise box.",
+    )
+    MISSING_TIMING = (
+        "missing-timing",
+        "A lesson page lacks the timing metadata 'teaching' or 'exercises' (minutes).",
+    )
+
     @property
     def tag(self) -> str:
         """The ``type.subtype`` string used in ``suppress_warnings``."""

@@ -1,0 +1,47 @@
+"""The extension's stylesheet and script, for HTML builders only.
+
+The files are copied from the package straight into the output's ``_static`` folder when the
+build finishes, rather than by adding our folder to ``html_static_path``: changing that
+configuration value at build time makes every later incremental build see a changed
+configuration. Other builders (LaTeX, text, ...) receive none of our files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.util.fileutil import copy_asset_file
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+STATIC_DIR = Path(__file__).parent / "static"
+#: Our files, in the order pages load them.
+STYLESHEETS = ("lesson.css",)
+SCRIPTS: tuple[str, ...] = ()
+
+
+def link_assets(app: Sphinx) -> None:
+    """Link our files from every page of an HTML build."""
+    if app.builder.format != "html":
+        return
+    for stylesheet in STYLESHEETS:
+        app.add_css_file(stylesheet)
+    for script in SCRIPTS:
+        app.add_js_file(script)
+
+
+def copy_assets(app: Sphinx, exception: BaseException | None) -> None:
+    """Copy our files into the HTML output's ``_static`` folder."""
+    if exception is not None or app.builder.format != "html":
+        return
+    destination = Path(app.outdir) / "_static"
+    for name in (*STYLESHEETS, *SCRIPTS):
+        copy_asset_file(STATIC_DIR / name, destination / name, force=True)
+
+
+def setup_assets(app: Sphinx) -> None:
+    """Link and copy the static files of HTML builds."""
+    app.connect("builder-inited", link_assets)
+    app.connect("build-finished", copy_assets)

@@ -1,0 +1,114 @@
+"""Rewrite every page when the site's navigation changes, so incremental builds are exact.
+
+Each HTML page carries the whole site's navigation: the sidebar's table of contents (page
+and section titles) and the previous/next links. Sphinx rewrites only the pages it read again,
+so after adding, renaming or deleting a page, or retitling one, the other pages would keep the
+old navigation until a clean build. After reading, we compare a fingerprint of everything
+the navigation is made of with the one of the previous build, and when it differs every page
+is written again (not read again: writing is the cheap half of a build).
+
+Sphinx also leaves the HTML of a deleted (or renamed) page in the output folder, where it stays
+reachable with stale content; we remove it, and its copied source, after the build. And its
+search index keeps every word that only a rewritten or deleted page had, with no page left:
+we drop those words, so the index is the one a clean build writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.util.nodes import clean_astext
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+#: Where the fingerprint of the last build is kept (pickled with the environment).
+FINGERPRINT_ATTRIBUTE = "lesson_navigation_fingerprint"
+
+
+def navigation_fingerprint(env: BuildEnvironment) -> str:
+    """A digest of the pages, their toctrees, titles and tables of contents, and the titles
+    of every ``:ref:`` label (a link to a section or box elsewhere shows its title)."""
+    digest = hashlib.sha256()
+    for docname in sorted(env.all_docs):
+        digest.update(docname.encode())
+        digest.update(repr(env.toctree_includes.get(docname, [])).encode())
+        if (title := env.titles.get(docname)) is not None:
+            digest.update(clean_astext(title).encode())
+        if (toc := env.tocs.get(docname)) is not None:
+            digest.update(toc.pformat().encode())
+    labels = env.domains.standard_domain.labels
+    digest.update(repr(sorted(labels.items())).encode())
+    return digest.hexdigest()
+
+
+def rewrite_all_if_navigation_changed(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: every page to write when the navigation differs from the last build."""
+    fingerprint = navigation_fingerprint(env)
+    previous = getattr(env, FINGERPRINT_ATTRIBUTE, None)
+    setattr(env, FINGERPRINT_ATTRIBUTE, fingerprint)
+    if previous is None or previous == fingerprint:
+        # A first build writes everything anyway.
+        return []
+    return sorted(env.all_docs)
+
+
+class RemovedPageOutputs:
+    """Remember the pages removed since the last build, and delete their HTML afterwards."""
+
+    def __init__(self) -> None:
+        self.removed: set[str] = set()
+
+    def note_removed(
+        self, app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+        removed: set[str],
+    ) -> list[str]:  # fmt: skip
+        self.removed = set(removed)
+        return []
+
+    def delete(self, app: Sphinx, exception: Exception | None) -> None:
+        removed, self.removed = self.removed - set(app.env.all_docs), set()
+        builder = app.builder
+        if exception is not None or builder.format != "html" or not removed:
+            return
+        get_outfilename = getattr(builder, "get_outfilename", None)
+        if get_outfilename is None:
+            return
+        sources = Path(builder.outdir) / "_sources"
+        for docname in sorted(removed):
+            Path(get_outfilename(docname)).unlink(missing_ok=True)
+            # The copied source is `_sources/<docname><source suffix>.txt`.
+            for suffix in app.config.source_suffix:
+                (sources / f"{docname}{suffix}.txt").unlink(missing_ok=True)
+
+
+def drop_words_without_pages(app: Sphinx) -> list[tuple[str, dict[str, object], str]]:
+    """``html-collect-pages``: remove search-index words no page has any more.
+
+    Sphinx prunes the pages of removed and rewritten documents from its word lists just
+    before writing the index, but keeps each word with an empty list. We prune first (the
+    same call Sphinx makes next, so it is idempotent) and drop the empty words. The word
+    lists are private attributes of the indexer, so this does nothing if they are missing.
+    """
+    indexer = getattr(app.builder, "indexer", None)
+    if indexer is None:
+        return []
+    indexer.prune(app.env.all_docs)
+    for attribute in ("_mapping", "_title_mapping"):
+        mapping = getattr(indexer, attribute, None)
+        if isinstance(mapping, dict):
+            for word in [word for word, pages in mapping.items() if not pages]:
+                del mapping[word]
+    return []
+
+
+def setup_navigation(app: Sphinx) -> None:
+    """Connect the navigation check and the clean-up of removed pages."""
+    app.connect("env-updated", rewrite_all_if_navigation_changed)
+    outputs = RemovedPageOutputs()
+    app.connect("env-get-outdated", outputs.note_removed)
+    app.connect("build-finished", outputs.delete)
+    app.connect("html-collect-pages", drop_words_without_pages)

@@ -1,0 +1,398 @@
+"""Summary pages: key points, objectives and questions, and the exercise list of the whole site.
+
+A summary directive (``keypoints-summary``, ``objectives-summary``, ``exercise-list``; also
+sphinx-lesson's ``exerciselist``) leaves a :class:`summary_placeholder` in its page. While each
+page is read, :class:`SummaryDomain` keeps a copy of its boxes, keyed by docname, and purges
+and merges them like any domain data, so incremental and parallel builds see the same data as
+a clean one. When a page with a placeholder is written, the placeholder is replaced
+(``doctree-resolved``) by the collected boxes, page by page in toctree order (or only the
+pages named by ``:folders:``), each entry linking back to its box. Solutions (in the exercise
+list) and instructor notes (everywhere) are left out of the copies.
+
+A summary page depends on every other page, so whenever any page is added, changed or removed,
+the pages that hold a summary are read again (``env-get-outdated``) and therefore rewritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.domains import Domain
+from sphinx.errors import NoUri
+from sphinx.util.docutils import SphinxDirective, new_document
+from sphinx.util.nodes import clean_astext
+from sphinx.util.osutil import SEP
+
+from . import nodes as box_nodes
+from .kinds import KINDS_BY_NAME
+from .warnings import LessonWarning, warn
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Set
+
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import OptionSpec
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One kind of summary: which boxes it lists and how it is named."""
+
+    #: ``node["summary"]`` of its placeholder, and the suffix of its CSS class.
+    name: str
+    #: The directive names that place it.
+    directives: tuple[str, ...]
+    #: The kinds of box it lists (``node["kind"]``).
+    kinds: tuple[str, ...]
+    #: What the summary says when the site has no such box.
+    empty_text: str
+
+
+SUMMARIES: tuple[Summary, ...] = (
+    Summary(
+        "keypoints",
+        ("keypoints-summary",),
+        ("keypoints",),
+        "No page has key points yet.",
+    ),
+    Summary(
+        "objectives",
+        ("objectives-summary",),
+        ("questions", "objectives"),
+        "No page has questions or objectives yet.",
+    ),
+    Summary(
+        "exercises",
+        ("exercise-list", "exerciselist"),
+        ("exercise",),
+        "No page has exercises yet.",
+    ),
+)
+
+SUMMARIES_BY_NAME: dict[str, Summary] = {summary.name: summary for summary in SUMMARIES}
+
+#: Every box kind some summary lists.
+COLLECTED_CLASSES: tuple[type[box_nodes.TeachingBox], ...] = tuple(
+    KINDS_BY_NAME[kind].node_class for summary in SUMMARIES for kind in summary.kinds
+)
+
+
+class summary_placeholder(nodes.General, nodes.Element):
+    """Where a summary goes; ``node["summary"]`` names it. Replaced before writing."""
+
+
+class SummaryDirective(SphinxDirective):
+    """Place a summary here; each subclass sets :attr:`summary`."""
+
+    summary: ClassVar[Summary]
+
+    has_content = False
+    required_arguments = 0
+    # Takes no argument, but accepts one so that a title written after the directive gets a
+    # message saying what to do instead of docutils' "no content permitted".
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[OptionSpec] = {
+        # Only pages whose names start with one of these (``lessons/ uppmax/``); default all.
+        "folders": directives.unchanged_required,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        placeholder = summary_placeholder("", summary=self.summary.name, directive=self.name)
+        placeholder["folders"] = self.options.get("folders", "").split()
+        self.set_source_info(placeholder)
+        if self.arguments:
+            warn(
+                LessonWarning.SUMMARY_ARGUMENT,
+                f"the {self.name!r} directive takes no argument; {self.arguments[0]!r} is "
+                "ignored. To give the summary a title, write it as a heading above the "
+                "directive.",
+                location=placeholder,
+            )
+        return [placeholder]
+
+
+# --- Collected data --------------------------------------------------------------------------
+
+
+class SummaryDomain(Domain):
+    """The boxes of every page and the pages that show a summary, keyed by docname.
+
+    ``boxes[docname]`` is a list of entries, in page order; each entry is a dict with the box's
+    ``kind``, its first ``id`` (``""`` if it has none), and copies of its ``title`` and ``body``
+    nodes, without ids (an exercise's body without its solutions).
+    ``summaries[docname]`` lists the summaries placed on that page.
+    """
+
+    name = "lesson_summaries"
+    label = "Lesson summaries"
+    # Raise when the shape of the stored data changes: Sphinx then reads every page afresh.
+    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {"boxes": {}, "summaries": {}}
+
+    @property
+    def boxes(self) -> dict[str, list[dict[str, Any]]]:
+        return self.data["boxes"]
+
+    @property
+    def summaries(self) -> dict[str, list[str]]:
+        return self.data["summaries"]
+
+    def clear_doc(self, docname: str) -> None:
+        self.boxes.pop(docname, None)
+        self.summaries.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            if docname in otherdata["boxes"]:
+                self.boxes[docname] = otherdata["boxes"][docname]
+            if docname in otherdata["summaries"]:
+                self.summaries[docname] = otherdata["summaries"][docname]
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        entries = [box_entry(box) for box in document.findall(is_collected_box)]
+        if entries:
+            self.boxes[docname] = entries
+        placed = note_summaries(document)
+        if placed:
+            self.summaries[docname] = placed
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.Element]]:
+        return []
+
+
+def is_collected_box(node: nodes.Node) -> bool:
+    return isinstance(node, COLLECTED_CLASSES)
+
+
+def box_entry(box: box_nodes.TeachingBox) -> dict[str, Any]:
+    """What a summary needs of one box, copied so that the page's doctree stays untouched."""
+    title = box.next_node(nodes.title)
+    title_copy = title.deepcopy() if title is not None and title.parent is box else None
+    body = [
+        child.deepcopy()
+        for child in box.children
+        if not isinstance(child, (nodes.title, nodes.system_message))
+    ]
+    # Instructor notes stay on their page: a summary is for learners, and the learner site
+    # must not show a note's text anywhere. The exercise list also keeps the answers back.
+    left_out: tuple[type[nodes.Element], ...] = (box_nodes.instructor_note_node,)
+    if isinstance(box, box_nodes.exercise_node):
+        left_out += (box_nodes.solution_node,)
+    def is_left_out(node: nodes.Node) -> bool:
+        return isinstance(node, left_out)
+
+    for copy in body:
+        for inner in list(copy.findall(is_left_out, include_self=False)):
+            inner.parent.remove(inner)
+    body = [copy for copy in body if not isinstance(copy, left_out)]
+    for copy in [title_copy, *body]:
+        if copy is not None:
+            drop_ids(copy)
+    return {
+        "kind": box["kind"],
+        "id": box["ids"][0] if box["ids"] else "",
+        "title": title_copy,
+        "body": body,
+    }
+
+
+def drop_ids(node: nodes.Node) -> None:
+    """Remove ids and names from a copy, so the summary page has no duplicate anchors."""
+    for element in node.findall(nodes.Element):
+        element["ids"] = []
+        element["names"] = []
+
+
+def note_summaries(document: nodes.document) -> list[str]:
+    """The summaries placed on this page; a second use of the same one is reported and dropped."""
+    placed: list[str] = []
+    for placeholder in list(document.findall(summary_placeholder)):
+        name = placeholder["summary"]
+        if name in placed:
+            directive = placeholder.get("directive", name)
+            warn(
+                LessonWarning.SUMMARY_TWICE,
+                f"the {directive!r} summary is already on this page; "
+                "each summary can be placed once per page. Remove this one.",
+                location=placeholder,
+            )
+            placeholder.parent.remove(placeholder)
+            continue
+        placed.append(name)
+    return placed
+
+
+# --- Ordering --------------------------------------------------------------------------------
+
+
+def pages_in_toctree_order(env: BuildEnvironment) -> list[str]:
+    """Every page: the root document and its toctrees depth first, then the rest by name."""
+    ordered: list[str] = []
+    seen: set[str] = set()
+    stack = [env.config.root_doc]
+    while stack:
+        docname = stack.pop()
+        if docname in seen or docname not in env.all_docs:
+            continue
+        seen.add(docname)
+        ordered.append(docname)
+        stack.extend(reversed(env.toctree_includes.get(docname, [])))
+    ordered.extend(sorted(set(env.all_docs) - seen))
+    return ordered
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+
+def replace_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Fill every summary on the page being written (``doctree-resolved``)."""
+    placeholders = list(doctree.findall(summary_placeholder))
+    if not placeholders:
+        return
+    env = app.env
+    domain: SummaryDomain = env.domains[SummaryDomain.name]  # type: ignore[assignment]
+    order = pages_in_toctree_order(env)
+    for placeholder in placeholders:
+        summary = SUMMARIES_BY_NAME[placeholder["summary"]]
+        level = min(section_depth(placeholder) + 1, 6)
+        if folders := placeholder.get("folders"):
+            pages = [page for page in order if page.startswith(tuple(folders))]
+        else:
+            pages = order
+        content = render_summary(app.builder, domain, summary, pages, docname, level)
+        # Resolve cross-references inside the copied boxes as if they were written here, and
+        # run the post-transforms (HTML box headings, ...) over them, as sphinx.ext.todo does.
+        temporary = new_document("")
+        temporary += content
+        env.resolve_references(temporary, docname, app.builder)
+        temporary.remove(content)
+        placeholder.replace_self(content)
+
+
+def render_summary(
+    builder: Builder,
+    domain: SummaryDomain,
+    summary: Summary,
+    order: Iterable[str],
+    fromdoc: str,
+    level: int,
+) -> nodes.container:
+    """The nodes of one summary, written from ``fromdoc``."""
+    env = builder.env
+    container = nodes.container(classes=["lesson-summary", f"lesson-summary-{summary.name}"])
+    for docname in order:
+        entries = [e for e in domain.boxes.get(docname, []) if e["kind"] in summary.kinds]
+        if not entries:
+            continue
+        heading = nodes.rubric("", "", classes=["lesson-summary-page"])
+        heading["heading-level"] = level
+        page_title = env.titles.get(docname)
+        title_text = clean_astext(page_title) if page_title is not None else docname
+        heading += link(builder, fromdoc, docname, "", [nodes.Text(title_text)])
+        container += heading
+        for entry in entries:
+            container += render_entry(builder, entry, docname, fromdoc)
+    if len(container) == 0:
+        container += nodes.paragraph(summary.empty_text, summary.empty_text)
+    return container
+
+
+def render_entry(
+    builder: Builder, entry: dict[str, Any], docname: str, fromdoc: str
+) -> nodes.container:
+    """One box: its title linking back to the box, then a copy of its body."""
+    box = nodes.container(classes=["lesson-summary-entry", f"lesson-summary-entry-{entry['kind']}"])
+    title = entry["title"].deepcopy() if entry["title"] is not None else None
+    label = [*flatten_links(title.children)] if title is not None else [nodes.Text(entry["kind"])]
+    paragraph = nodes.paragraph("", "", classes=["lesson-summary-entry-title"])
+    paragraph += link(builder, fromdoc, docname, entry["id"], label)
+    box += paragraph
+    for child in entry["body"]:
+        copy = child.deepcopy()
+        retarget_references(copy, docname, fromdoc)
+        box += copy
+    return box
+
+
+def link(
+    builder: Builder, fromdoc: str, todoc: str, anchor: str, label: list[nodes.Node]
+) -> nodes.Element:
+    """A link to ``todoc#anchor``, or the bare label where the format has no links."""
+    try:
+        uri = builder.get_relative_uri(fromdoc, todoc)
+    except NoUri:
+        return nodes.inline("", "", *label)
+    # Where pages are parts of one file (singlehtml) the page's own URI is already an anchor;
+    # box ids repeat from page to page there, so the page's anchor is the one that is right.
+    if anchor and "#" not in uri:
+        uri += "#" + anchor
+    return nodes.reference("", "", *label, internal=True, refuri=uri)
+
+
+def flatten_links(children: Iterable[nodes.Node]) -> Iterator[nodes.Node]:
+    """The title's inline nodes with links turned into plain text (no link inside a link)."""
+    for child in children:
+        if isinstance(child, (nodes.reference, addnodes.pending_xref)):
+            yield nodes.inline("", "", *[grandchild.deepcopy() for grandchild in child.children])
+        else:
+            copy = child.deepcopy()
+            if isinstance(copy, nodes.Element):
+                for inner in list(copy.findall(nodes.reference)):
+                    inner.replace_self(nodes.inline("", "", *inner.children))
+            yield copy
+
+
+def retarget_references(node: nodes.Node, sourcedoc: str, fromdoc: str) -> None:
+    """Resolve the copy's cross-references from the summary page, not from the box's page.
+
+    A ``:doc:`` target relative to the box's page is made absolute first.
+    """
+    for xref in node.findall(addnodes.pending_xref):
+        if xref.get("reftype") == "doc" and not xref["reftarget"].startswith("/"):
+            base = sourcedoc.rpartition(SEP)[0]
+            target = f"{base}{SEP}{xref['reftarget']}" if base else xref["reftarget"]
+            xref["reftarget"] = SEP + target
+        xref["refdoc"] = fromdoc
+
+
+def section_depth(node: nodes.Node) -> int:
+    depth = 0
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.section):
+            depth += 1
+        parent = parent.parent
+    return depth
+
+
+# --- Incremental builds ----------------------------------------------------------------------
+
+
+def reread_summary_pages(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """When any page is added, changed or removed, read the summary pages again too."""
+    if not (added or changed or removed):
+        return []
+    domain: SummaryDomain = env.domains[SummaryDomain.name]  # type: ignore[assignment]
+    return sorted(set(domain.summaries) - removed)
+
+
+def setup_summaries(app: Sphinx) -> None:
+    """Register the summary directives, their domain and the handlers that fill them."""
+    app.add_node(summary_placeholder)
+    app.add_domain(SummaryDomain)
+    for summary in SUMMARIES:
+        for directive_name in summary.directives:
+            class_name = "".join(p.title() for p in summary.name.split("-")) + "SummaryDirective"
+            directive = type(class_name, (SummaryDirective,), {"summary": summary})
+            app.add_directive(directive_name, directive)
+    app.connect("doctree-resolved", replace_placeholders)
+    app.connect("env-get-outdated", reread_summary_pages)

@@ -1,0 +1,9 @@
+extensions = ["myst_parser", "sphinx_teaching"]
+myst_enable_extensions = ["colon_fence"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build"]
+project = "summaries"
+# Output that does not depend on the build: no dates.
+html_last_updated_fmt = None
+# Titles are compared as typed (no curly quotes).
+smartquotes = False
