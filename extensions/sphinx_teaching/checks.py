@@ -68,7 +68,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
         return
     warn(
         LessonWarning.CONFIG,
-        f"{CONFIG_NAME} must be a list of folder names such as [\"lessons/\"], "
+        f'{CONFIG_NAME} must be a list of folder names such as ["lessons/"], '
         f"not {value!r}; no page is checked.",
     )
     setattr(config, CONFIG_NAME, [])
@@ -143,9 +143,7 @@ def check_end(doctree: nodes.document) -> None:
         return
     last = keypoints[-1]
     position = ordered.index(last)
-    following = next(
-        (node for node in ordered[position:] if isinstance(node, nodes.section)), None
-    )
+    following = next((node for node in ordered[position:] if isinstance(node, nodes.section)), None)
     if following is None:
         return
     heading = following.next_node(nodes.title)
@@ -213,9 +211,7 @@ def start_of_page(doctree: nodes.document) -> Iterator[nodes.Node]:
     subsection (or, on a page without a title, everything before the first section)."""
     container: nodes.Element = doctree
     top = next((child for child in doctree.children if isinstance(child, nodes.section)), None)
-    if top is not None and not any(
-        isinstance(child, TeachingBox) for child in doctree.children
-    ):
+    if top is not None and not any(isinstance(child, TeachingBox) for child in doctree.children):
         container = top
     for child in container.children:
         if isinstance(child, nodes.section):
