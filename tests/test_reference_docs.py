@@ -222,3 +222,13 @@ def test_both_syntaxes_of_a_snippet_give_the_same_boxes(snippet_builds, stem):
     rst, md = (boxes_of(doctrees[s]) for s in (".rst", ".md"))
     assert rst == md
     assert " ".join(doctrees[".rst"].astext().split()) == " ".join(doctrees[".md"].astext().split())
+
+
+def test_generated_tables_are_read_again_on_every_build(make_app, rootdir, tmp_path):
+    """Sphinx does not see changes to the extension's code: the pages that show it are reread."""
+    srcdir = copy_root(rootdir, "reference", tmp_path)
+    make_app("html", srcdir=srcdir, freshenv=True).build()
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    reread = re.findall(r"reading sources\.\.\. \[[ \d]+%\] (\S+)", app.status.getvalue())
+    assert reread == ["index"]  # the page with the tables; not the unchanged missing.rst

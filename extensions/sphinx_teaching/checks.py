@@ -245,7 +245,14 @@ def box_title(box: TeachingBox) -> str:
 
 def setup_checks(app: Sphinx) -> None:
     """Register ``lesson_check_folders`` and the checks."""
-    app.add_config_value(CONFIG_NAME, [], "env", types=frozenset({list, tuple}))
+    app.add_config_value(
+        CONFIG_NAME,
+        [],
+        "env",
+        types=frozenset({list, tuple}),
+        description="Docname prefixes of the lesson pages to check, such as "
+        '``["lessons/"]``; the default checks no page.',
+    )
     app.connect("config-inited", validate_config)
     # After Sphinx's own collectors (priority 500) have moved the metadata into the env.
     app.connect("doctree-read", check_lesson_page, priority=600)

@@ -87,12 +87,24 @@ def _joined(items: Iterable[nodes.Node], separator: str = ", ") -> list[nodes.No
     return result
 
 
-class BoxKindsTable(SphinxDirective):
-    """``lesson-box-kinds``: one row per kind of box."""
+class GeneratedTable(SphinxDirective):
+    """A table made from the extension's code, which Sphinx does not watch for changes: the
+    page is read again on every build, so an incremental build never shows a stale table."""
 
     has_content = False
 
     def run(self) -> list[nodes.Node]:
+        self.env.note_reread()
+        return self.make()
+
+    def make(self) -> list[nodes.Node]:
+        raise NotImplementedError
+
+
+class BoxKindsTable(GeneratedTable):
+    """``lesson-box-kinds``: one row per kind of box."""
+
+    def make(self) -> list[nodes.Node]:
         rows = []
         for kind in BOX_KINDS:
             names = [_literal(kind.name)] + [_literal(alias) for alias in kind.aliases]
@@ -136,12 +148,10 @@ def describe_types(valid_types: Any, default: Any) -> str:
     return " or ".join(sorted({t.__name__ for t in types})) or "any"
 
 
-class ConfigValuesTable(SphinxDirective):
+class ConfigValuesTable(GeneratedTable):
     """``lesson-config-values``: every ``lesson_*`` configuration value of this build."""
 
-    has_content = False
-
-    def run(self) -> list[nodes.Node]:
+    def make(self) -> list[nodes.Node]:
         options = getattr(self.config, "_options", {})
         names = sorted(name for name in options if name.startswith(CONFIG_PREFIX))
         if not names:
@@ -170,12 +180,10 @@ class ConfigValuesTable(SphinxDirective):
         return [table]
 
 
-class WarningCatalogue(SphinxDirective):
+class WarningCatalogue(GeneratedTable):
     """``lesson-warning-catalogue``: every warning subtype, for ``suppress_warnings``."""
 
-    has_content = False
-
-    def run(self) -> list[nodes.Node]:
+    def make(self) -> list[nodes.Node]:
         rows = []
         for subtype in LessonWarning:
             described, messages = self.parse_inline(subtype.description, lineno=self.lineno)
