@@ -230,5 +230,6 @@ def test_generated_tables_are_read_again_on_every_build(make_app, rootdir, tmp_p
     make_app("html", srcdir=srcdir, freshenv=True).build()
     app = make_app("html", srcdir=srcdir)
     app.build()
-    reread = re.findall(r"reading sources\.\.\. \[[ \d]+%\] (\S+)", app.status.getvalue())
+    status = re.sub(r"\x1b\[[0-9;]*m", "", app.status.getvalue())
+    reread = re.findall(r"reading sources\.\.\. \[[ \d]+%\] (\S+)", status)
     assert reread == ["index"]  # the page with the tables; not the unchanged missing.rst
