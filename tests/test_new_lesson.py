@@ -33,6 +33,8 @@ def docs(tmp_path) -> Path:
     """A copy of docs/ whose index has a toctree of lessons (as the course's landing page has)."""
     copy = tmp_path / "docs"
     shutil.copytree(REPO_ROOT / "docs", copy)
+    # Feature pages literalinclude test roots by relative path (../../tests/roots/...).
+    (tmp_path / "tests").symlink_to(REPO_ROOT / "tests", target_is_directory=True)
     index = copy / "index.rst"
     if "lessons/" not in index.read_text():
         index.write_text(index.read_text() + "\n.. toctree::\n   :caption: Lessons\n")
