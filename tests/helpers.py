@@ -94,3 +94,97 @@ def build_site(builder: str, destination: Path, *options: str) -> SiteBuild:
     if completed.returncode and not warnings:
         warnings = [completed.stderr.strip() or f"sphinx-build exited {completed.returncode}"]
     return SiteBuild(outdir, doctreedir, warnings, completed.returncode)
+
+
+# --- Comparing whole output trees --------------------------------------------------------------
+
+#: Files and folders two builds of the same sources may legitimately differ in, with the reason.
+#: Everything else (pages, search index, objects.inv, static files) must be byte-identical.
+LEGITIMATE_DIFFERENCES: dict[str, str] = {
+    # The pickled environment and doctrees record file modification times and the build
+    # folder; they are Sphinx's cache, not output anyone reads.
+    ".doctrees": "Sphinx's cache (pickles with timestamps), not published output",
+    # Hashes of the configuration Sphinx uses to decide on a full rebuild; not a page.
+    ".buildinfo": "Sphinx's rebuild bookkeeping, not published output",
+    # Written when .buildinfo changed between builds in one folder; bookkeeping as above.
+    ".buildinfo.bak": "backup of Sphinx's rebuild bookkeeping, not published output",
+}
+
+
+def tree_files(root: Path) -> dict[str, Path]:
+    """Every file under ``root`` by its relative POSIX path, minus the legitimate differences."""
+    files = {}
+    for path in sorted(Path(root).rglob("*")):
+        relative = path.relative_to(root)
+        if relative.parts[0] in LEGITIMATE_DIFFERENCES or not path.is_file():
+            continue
+        files[relative.as_posix()] = path
+    return files
+
+
+def assert_same_tree(a: Path, b: Path) -> None:
+    """Assert that two output folders hold the same files with the same bytes.
+
+    Only :data:`LEGITIMATE_DIFFERENCES` are skipped. On failure, the message lists the files
+    only in one tree and, for the first differing file, the first differing line.
+    """
+    files_a, files_b = tree_files(a), tree_files(b)
+    only_a = sorted(files_a.keys() - files_b.keys())
+    only_b = sorted(files_b.keys() - files_a.keys())
+    assert not only_a and not only_b, f"only in {a}: {only_a}; only in {b}: {only_b}"
+    differing = [
+        name for name in files_a if files_a[name].read_bytes() != files_b[name].read_bytes()
+    ]
+    if differing:
+        first = differing[0]
+        lines_a = files_a[first].read_bytes().splitlines()
+        lines_b = files_b[first].read_bytes().splitlines()
+        pairs = enumerate(zip(lines_a, lines_b, strict=False))
+        detail = next(
+            (f"line {n + 1}:\n  {la!r}\n  {lb!r}" for n, (la, lb) in pairs if la != lb),
+            f"lengths {len(lines_a)} and {len(lines_b)} lines",
+        )
+        raise AssertionError(f"{len(differing)} files differ: {differing}; {first} at {detail}")
+
+
+# --- Building a test project in its own process ------------------------------------------------
+
+EXTENSIONS_DIR = REPO_ROOT / "extensions"
+
+
+class ProcessBuild:
+    """What ``sphinx-build`` did: exit code, warnings (one per message), and its stderr."""
+
+    def __init__(self, returncode: int, warnings: str, stderr: str, outdir: Path):
+        self.returncode = returncode
+        self.warnings = warnings
+        self.stderr = stderr
+        self.outdir = outdir
+
+    def html(self, docname: str) -> BeautifulSoup:
+        return BeautifulSoup((self.outdir / f"{docname}.html").read_text("utf-8"), "html.parser")
+
+
+def run_sphinx(
+    srcdir: Path, outdir: Path, *options: str, python: str | None = None
+) -> ProcessBuild:
+    """Build ``srcdir`` (its own conf.py) in a new process with the Makefile's options.
+
+    ``-W --keep-going -n`` as in `make html`: a warning fails the build, yet every page is
+    still written and every warning is reported.
+    """
+    import os
+    import subprocess
+    import sys
+
+    warning_file = outdir.parent / f"{outdir.name}-warnings.txt"
+    env = {**os.environ, "PYTHONPATH": str(EXTENSIONS_DIR), "NO_COLOR": "1"}
+    command = [
+        python or sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n",
+        "-q", "-w", str(warning_file), "-d", str(outdir.parent / f"{outdir.name}-doctrees"),
+        *options, str(srcdir), str(outdir),
+    ]  # fmt: skip
+    completed = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    warnings = warning_file.read_text("utf-8") if warning_file.exists() else ""
+    warnings = _ANSI_ESCAPE.sub("", warnings)
+    return ProcessBuild(completed.returncode, warnings, completed.stderr, outdir)

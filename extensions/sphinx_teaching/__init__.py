@@ -8,12 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .assets import setup_assets
+from .badinput import setup_badinput
 from .checks import setup_checks
 from .compat import setup_compat
 from .directives import setup_directives
 from .navigation import setup_navigation
 from .offline import setup_offline
 from .reference import setup_reference
+from .safety import setup_safety
 from .summaries import setup_summaries
 from .writers import setup_writers
 
@@ -29,6 +31,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_writers(app)
     setup_directives(app)
     setup_compat(app)
+    setup_safety(app)
+    setup_badinput(app)
     setup_summaries(app)
     setup_navigation(app)
     setup_checks(app)

@@ -1,9 +1,12 @@
 """The extension's stylesheet and script, for HTML builders only.
 
-The files are copied from the package straight into the output's ``_static`` folder when the
-build finishes, rather than by adding our folder to ``html_static_path``: changing that
+The files are copied from the package straight into the output's ``_static`` folder as the
+builder starts, rather than by adding our folder to ``html_static_path``: changing that
 configuration value at build time makes every later incremental build see a changed
-configuration. Other builders (LaTeX, text, ...) receive none of our files.
+configuration. They must be there before any page is written: Sphinx links a file with a
+checksum (``lesson.css?v=...``) only when the file exists at that moment, so copying them at
+the end gave a first build pages without the checksum and every later build pages with it.
+Other builders (LaTeX, text, ...) receive none of our files.
 """
 
 from __future__ import annotations
@@ -32,11 +35,12 @@ def link_assets(app: Sphinx) -> None:
         app.add_js_file(script)
 
 
-def copy_assets(app: Sphinx, exception: BaseException | None) -> None:
-    """Copy our files into the HTML output's ``_static`` folder."""
-    if exception is not None or app.builder.format != "html":
+def copy_assets(app: Sphinx) -> None:
+    """Copy our files into the HTML output's ``_static`` folder, before pages are written."""
+    if app.builder.format != "html":
         return
     destination = Path(app.outdir) / "_static"
+    destination.mkdir(parents=True, exist_ok=True)
     for name in (*STYLESHEETS, *SCRIPTS):
         copy_asset_file(STATIC_DIR / name, destination / name, force=True)
 
@@ -44,4 +48,4 @@ def copy_assets(app: Sphinx, exception: BaseException | None) -> None:
 def setup_assets(app: Sphinx) -> None:
     """Link and copy the static files of HTML builds."""
     app.connect("builder-inited", link_assets)
-    app.connect("build-finished", copy_assets)
+    app.connect("builder-inited", copy_assets)

@@ -29,6 +29,7 @@ from .nodes import (
     TeachingBox,
     exercise_node,
     keypoints_node,
+    nearest_ancestor,
     objectives_node,
     questions_node,
     solution_node,
@@ -131,7 +132,7 @@ def check_end(doctree: nodes.document) -> None:
     keypoints = [
         node
         for node in ordered
-        if isinstance(node, keypoints_node) and not inside(node, exercise_node)
+        if isinstance(node, keypoints_node) and nearest_ancestor(node, exercise_node) is None
     ]
     if not keypoints:
         warn(
@@ -167,7 +168,7 @@ def check_exercises_and_solutions(doctree: nodes.document) -> None:
                 location=exercise,
             )
     for solution in doctree.findall(solution_node):
-        if not inside(solution, exercise_node):
+        if nearest_ancestor(solution, exercise_node) is None:
             warn(
                 LessonWarning.SOLUTION_OUTSIDE_EXERCISE,
                 "this solution is not inside an exercise: indent it under the exercise it "
@@ -175,7 +176,7 @@ def check_exercises_and_solutions(doctree: nodes.document) -> None:
                 location=solution,
             )
     for keypoints in doctree.findall(keypoints_node):
-        if inside(keypoints, exercise_node):
+        if nearest_ancestor(keypoints, exercise_node) is not None:
             warn(
                 LessonWarning.KEYPOINTS_IN_EXERCISE,
                 "this 'keypoints' box is inside an exercise: key points belong to the whole "
@@ -217,15 +218,6 @@ def start_of_page(doctree: nodes.document) -> Iterator[nodes.Node]:
         if isinstance(child, nodes.section):
             return
         yield from child.findall(nodes.Node)
-
-
-def inside(node: nodes.Node, ancestor_class: type[nodes.Element]) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, ancestor_class):
-            return True
-        parent = parent.parent
-    return False
 
 
 def page_title(doctree: nodes.document) -> nodes.title | None:

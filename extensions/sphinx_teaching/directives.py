@@ -17,6 +17,8 @@ from sphinx.directives.admonitions import SphinxAdmonition
 from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import clean_astext
 
+from .badinput import OptionsAcceptingUnknown, drop_duplicate_name, report_unknown_options
+from .compat import SHOWN_CLASS
 from .kinds import BOX_KINDS, KINDS_BY_DIRECTIVE, BoxKind
 from .nodes import TeachingBox
 from .warnings import LessonWarning, warn
@@ -44,6 +46,9 @@ class TeachingBoxDirective(SphinxAdmonition):
 
     def run(self) -> list[nodes.Node]:
         kind = self.kind
+        # Mistakes in the options are reported with what to do, and the box is kept.
+        report_unknown_options(self)
+        drop_duplicate_name(self)
         title_text = self.arguments[0] if self.arguments else kind.default_title
 
         box = kind.node_class("\n".join(self.content), kind=kind.name)
@@ -79,7 +84,11 @@ class TeachingBoxDirective(SphinxAdmonition):
 
     def collapsible(self) -> str | None:
         """``"open"``/``"closed"`` if the box renders as ``<details>``, else ``None``."""
-        return self.options.get("collapsible", self.kind.collapsible)
+        state = self.options.get("collapsible", self.kind.collapsible)
+        # sphinx-lesson lessons open a solution at first with togglebutton's class.
+        if state and SHOWN_CLASS in self.options.get("class", []):
+            return "open"
+        return state
 
     def add_lesson_id(self, box: TeachingBox) -> None:
         """Give the box sphinx-lesson's id ``<kind>-<n>``, counted per page and kind."""
@@ -100,11 +109,21 @@ class TeachingBoxDirective(SphinxAdmonition):
             problem = "starts with a list marker"
         else:
             return
+        if type(self.state).__module__.startswith("myst_parser"):
+            # In MyST only the rest of the fence line is the title; the content starts on
+            # the next line, so the advice differs from reST's blank line.
+            advice = (
+                f"the text after '{{{self.name}}}' is the title, so this list item became "
+                "the title. Start the content on the line below the directive line."
+            )
+        else:
+            advice = (
+                f"the blank line after '.. {self.name}::' is probably missing, so the content "
+                "became the title. Add a blank line between the directive line and its content."
+            )
         warn(
             LessonWarning.BOX_TITLE,
-            f"the title of this {self.name!r} box {problem}: the blank line after "
-            f"'.. {self.name}::' is probably missing, so the content became the title. "
-            "Add a blank line between the directive line and its content.",
+            f"the title of this {self.name!r} box {problem}: {advice}",
             location=box,
         )
 
@@ -150,7 +169,13 @@ def directive_class(kind: BoxKind) -> type[TeachingBoxDirective]:
     """Build the directive class of ``kind``."""
     base = SolutionDirective if kind.name == "solution" else TeachingBoxDirective
     class_name = "".join(part.title() for part in kind.name.split("-")) + "Directive"
-    return type(class_name, (base,), {"kind": kind, "__doc__": f"The ``{kind.name}`` box."})
+    namespace = {
+        "kind": kind,
+        "__doc__": f"The ``{kind.name}`` box.",
+        # Unknown options reach run(), which explains them (see badinput.py).
+        "option_spec": OptionsAcceptingUnknown(base.option_spec),
+    }
+    return type(class_name, (base,), namespace)
 
 
 def setup_directives(app: Sphinx) -> None:

@@ -19,6 +19,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.nodes import clean_astext
 
 if TYPE_CHECKING:
@@ -72,17 +73,20 @@ class RemovedPageOutputs:
     def delete(self, app: Sphinx, exception: Exception | None) -> None:
         removed, self.removed = self.removed - set(app.env.all_docs), set()
         builder = app.builder
-        if exception is not None or builder.format != "html" or not removed:
+        if exception is not None or not isinstance(builder, StandaloneHTMLBuilder):
             return
-        get_outfilename = getattr(builder, "get_outfilename", None)
-        if get_outfilename is None:
-            return
-        sources = Path(builder.outdir) / "_sources"
+        outdir = Path(builder.outdir).resolve()
         for docname in sorted(removed):
-            Path(get_outfilename(docname)).unlink(missing_ok=True)
-            # The copied source is `_sources/<docname><source suffix>.txt`.
-            for suffix in app.config.source_suffix:
-                (sources / f"{docname}{suffix}.txt").unlink(missing_ok=True)
+            candidates = [Path(builder.get_outfilename(docname))]
+            candidates += [
+                outdir / "_sources" / f"{docname}{suffix}{app.config.html_sourcelink_suffix}"
+                for suffix in app.config.source_suffix
+            ]
+            for path in candidates:
+                path = path.resolve()
+                # Only files of the output folder, never anything a path could point outside.
+                if path.is_file() and path.is_relative_to(outdir):
+                    path.unlink()
 
 
 def drop_words_without_pages(app: Sphinx) -> list[tuple[str, dict[str, object], str]]:

@@ -8,6 +8,8 @@ deep copies and pickles keep only those.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from docutils import nodes
 
 
@@ -82,3 +84,29 @@ class testimonial_node(TeachingBox):
 
 class output_node(TeachingBox):
     """The output a command or program prints."""
+
+
+# --- Where a node stands in the doctree ------------------------------------------------------
+
+_Ancestor = TypeVar("_Ancestor", bound=nodes.Element)
+
+
+def nearest_ancestor(node: nodes.Node, ancestor_class: type[_Ancestor]) -> _Ancestor | None:
+    """The innermost ancestor of ``node`` that is an ``ancestor_class``, if any."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, ancestor_class):
+            return parent
+        parent = parent.parent
+    return None
+
+
+def section_depth(node: nodes.Node) -> int:
+    """How many sections hold ``node``: 1 directly under the page title."""
+    depth = 0
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.section):
+            depth += 1
+        parent = parent.parent
+    return depth

@@ -98,6 +98,8 @@ class SummaryDirective(SphinxDirective):
     # message saying what to do instead of docutils' "no content permitted".
     optional_arguments = 1
     final_argument_whitespace = True
+    #: For tests/test_bad_input.py: takes no argument (the one it parses is reported).
+    takes_no_argument = True
     option_spec: ClassVar[OptionSpec] = {
         # Only pages whose names start with one of these (``lessons/ uppmax/``); default all.
         "folders": directives.unchanged_required,
@@ -262,7 +264,7 @@ def replace_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> 
     order = pages_in_toctree_order(env)
     for placeholder in placeholders:
         summary = SUMMARIES_BY_NAME[placeholder["summary"]]
-        level = min(section_depth(placeholder) + 1, 6)
+        level = min(box_nodes.section_depth(placeholder) + 1, 6)
         if folders := placeholder.get("folders"):
             pages = [page for page in order if page.startswith(tuple(folders))]
         else:
@@ -361,16 +363,6 @@ def retarget_references(node: nodes.Node, sourcedoc: str, fromdoc: str) -> None:
             target = f"{base}{SEP}{xref['reftarget']}" if base else xref["reftarget"]
             xref["reftarget"] = SEP + target
         xref["refdoc"] = fromdoc
-
-
-def section_depth(node: nodes.Node) -> int:
-    depth = 0
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, nodes.section):
-            depth += 1
-        parent = parent.parent
-    return depth
 
 
 # --- Incremental builds ----------------------------------------------------------------------

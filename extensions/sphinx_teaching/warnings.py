@@ -44,6 +44,32 @@ class LessonWarning(str, Enum):
         "``lesson-example`` (which shows an example in both syntaxes) found no snippet file "
         "of the name it was given.",
     )
+    UNKNOWN_OPTION = (
+        "unknown-option",
+        "A teaching box has an option it does not take (often a misspelling); the option is "
+        "ignored and the box is shown without it.",
+    )
+    DUPLICATE_NAME = (
+        "duplicate-name",
+        "Two boxes (or a box and another target) have the same ``:name:``: on one page the "
+        "later box is shown without it, so links keep going to the first; across pages, "
+        "links can reach only one of them.",
+    )
+    RAW_HTML = (
+        "raw-html",
+        "Raw HTML in a teaching box (its title or content) is shown as text, never run: write "
+        "it in reST or Markdown instead, or move it out of the box.",
+    )
+    UNEXPECTED_ARGUMENT = (
+        "unexpected-argument",
+        "Text after the name of a directive that takes no argument (a summary, the "
+        "schedule, ...); it is ignored.",
+    )
+    UNSAFE_LINK = (
+        "unsafe-link",
+        "A link in a teaching box uses a scheme that runs code (``javascript:``, "
+        "``vbscript:``, ``data:``); it is shown as text instead of a link.",
+    )
 
     SUMMARY_TWICE = (
         "summary-twice",

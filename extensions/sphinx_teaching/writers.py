@@ -17,7 +17,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .kinds import BOX_KINDS
-from .nodes import TeachingBox
+from .nodes import TeachingBox, section_depth
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -85,22 +85,12 @@ class HtmlBoxTransform(SphinxPostTransform):
             if box.get("collapsible") or title is None or title.parent is not box:
                 continue
             heading = box_heading(title.rawsource, "", *title.children)
-            heading["level"] = min(_section_depth(box) + 1, 6)
+            heading["level"] = min(section_depth(box) + 1, 6)
             if box["ids"]:
                 heading_id = f"{box['ids'][0]}-title"
                 heading["ids"].append(heading_id)
                 box["heading_id"] = heading_id
             title.replace_self(heading)
-
-
-def _section_depth(node: nodes.Node) -> int:
-    depth = 0
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, nodes.section):
-            depth += 1
-        parent = parent.parent
-    return depth
 
 
 # --- Other formats ---------------------------------------------------------------------------
