@@ -51,7 +51,9 @@ class BoxContentAsText(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         for raw in list(self.document.findall(nodes.raw)):
-            if "html" in raw.get("format", "").split() and (box := nearest_ancestor(raw, TeachingBox)):
+            if "html" in raw.get("format", "").split() and (
+                box := nearest_ancestor(raw, TeachingBox)
+            ):
                 self.show_raw_as_text(raw, box)
         for reference in list(self.document.findall(nodes.reference)):
             url = reference.get("refuri", "")
