@@ -25,7 +25,7 @@ MATRIX_DIR = REPO / ".venv-matrix"
 
 #: (name, pins): the oldest supported set and the newest of each release line we claim.
 COMBINATIONS: list[tuple[str, list[str]]] = [
-    ("sphinx-8.2-oldest", ["sphinx==8.2.0", "docutils==0.20.1", "myst-parser==5.0.0"]),
+    ("sphinx-8.2-oldest", ["sphinx==8.2.0", "docutils==0.20.1", "myst-parser==5.2.0"]),
     ("sphinx-8.2", ["sphinx==8.2.3", "docutils==0.21.2", "myst-parser==5.2.0"]),
     ("sphinx-9.0", ["sphinx==9.0.4", "docutils==0.22.4", "myst-parser==5.2.0"]),
 ]
