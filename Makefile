@@ -33,6 +33,10 @@ $(VENV_STAMP): requirements.txt
 html: $(VENV_STAMP)  ## Build the learner site into _build/html (warnings are errors)
 	$(SPHINX) -b html $(SOURCEDIR) $(BUILDDIR)/html
 
+.PHONY: html-instructor
+html-instructor: $(VENV_STAMP)  ## Build the instructor site (notes, instructor guide) into _build/html-instructor
+	$(SPHINX) -b html -t instructor -d $(BUILDDIR)/doctrees-instructor $(SOURCEDIR) $(BUILDDIR)/html-instructor
+
 test: $(VENV_STAMP)  ## Run the test suite (builds real sites in temporary folders)
 	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
 

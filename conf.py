@@ -59,11 +59,37 @@ html_theme_options = {
 # No "last updated" stamp and no build-time dates: identical sources give identical HTML.
 html_last_updated_fmt = None
 
+# -- Runnable commands (sphinx_teaching.runnable) -----------------------------------------------
+
+# The modules that cluster-only command blocks may load, per centre, each with its source.
+lesson_known_modules = "data/known-modules.toml"
+
 # -- Lesson checks ------------------------------------------------------------------------------
 
 # Pages under these folders are lesson pages: `make html` warns when one misses its questions or
 # objectives, its key points, a solution, or its timing (see docs/extension/checks.rst).
 lesson_check_folders = ["lessons/", "uppmax/", "hpc2n/"]
+
+# -- sphinx_teaching ----------------------------------------------------------------------------
+
+# The sites of `site-tabs` groups: name (used in `.. site:: name` and `?site=name`) -> label.
+lesson_sites = {"uppmax": "UPPMAX", "hpc2n": "HPC2N", "local": "Your own computer"}
+
+# -- Course schedule and instructor view (sphinx_teaching) --------------------------------------
+
+# The landing page's schedule (`.. lesson-schedule::`) starts the day here (24-hour "HH:MM");
+# each lesson page gives its minutes as `:teaching:` / `:exercises:` metadata. A break follows
+# the lesson named by its docname. The two centre sessions run at the same time: each learner
+# takes one, so they share a time slot (see docs/extension/schedule.rst).
+lesson_schedule_start = "09:00"
+lesson_schedule_breaks = [
+    {"after": "lessons/isolated-environments", "minutes": 15, "title": "Coffee break"},
+]
+lesson_schedule_parallel = [["uppmax/isolated-uppmax", "hpc2n/isolated-hpc2n"]]
+# Instructor notes are shown only in `make html-instructor` (which passes `-t instructor`); this
+# is also where its "Instructor guide" page is.
+lesson_instructor_view = tags.has("instructor")  # noqa: F821 (Sphinx provides `tags`)
+lesson_instructor_guide = "instructor-guide"
 
 # -- Offline formats (make epub, make singlehtml, make dist) -----------------------------------
 

@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING
 
 from sphinx.util.fileutil import copy_asset_file
 
+from .sitetabs import is_epub, script_settings
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 STATIC_DIR = Path(__file__).parent / "static"
 #: Our files, in the order pages load them.
 STYLESHEETS = ("lesson.css",)
-SCRIPTS: tuple[str, ...] = ()
+SCRIPTS: tuple[str, ...] = ("lesson.js",)
 
 
 def link_assets(app: Sphinx) -> None:
@@ -31,8 +33,12 @@ def link_assets(app: Sphinx) -> None:
         return
     for stylesheet in STYLESHEETS:
         app.add_css_file(stylesheet)
+    if is_epub(type(app.builder)):
+        return  # e-readers run no scripts; every page works without them
     for script in SCRIPTS:
-        app.add_js_file(script)
+        # Deferred: it runs once the page is parsed. What it needs to know comes in data
+        # attributes of its own tag, which Sphinx escapes (never pasted into script source).
+        app.add_js_file(script, loading_method="defer", **script_settings(app.config))
 
 
 def copy_assets(app: Sphinx) -> None:

@@ -3,8 +3,8 @@
 Docutils escapes the text of a box, and turns ``:class:`` and ``:name:`` into safe identifiers,
 but two things reach the page as written: raw HTML (MyST passes ``<script>`` or ``<img
 onerror=...>`` in a title or in the content through, as Markdown allows) and links whose URL
-runs code (reStructuredText links to ``javascript:...``). Inside a box, both are shown as text,
-with a warning at the file and line that says what to write instead.
+runs code (reStructuredText links to ``javascript:...``). Inside a box, or a site's tab, both
+are shown as text, with a warning at the file and line that says what to write instead.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
 from .nodes import TeachingBox, nearest_ancestor
+from .sitetabs import site_variant
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
 def is_unsafe_url(url: str) -> bool:
     """True when following ``url`` would run code instead of opening a page."""
     return _IGNORED_IN_SCHEME.sub("", url).lower().startswith(UNSAFE_SCHEMES)
+
+
+#: What holds content shown as text: a teaching box, or a site's tab (its ``kind`` is "site").
+TEXT_ONLY = (TeachingBox, site_variant)
 
 
 def _line_of(node: nodes.Node, box: TeachingBox) -> int | None:
@@ -52,12 +57,12 @@ class BoxContentAsText(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         for raw in list(self.document.findall(nodes.raw)):
             if "html" in raw.get("format", "").split() and (
-                box := nearest_ancestor(raw, TeachingBox)
+                box := nearest_ancestor(raw, TEXT_ONLY)
             ):
                 self.show_raw_as_text(raw, box)
         for reference in list(self.document.findall(nodes.reference)):
             url = reference.get("refuri", "")
-            if url and is_unsafe_url(url) and (box := nearest_ancestor(reference, TeachingBox)):
+            if url and is_unsafe_url(url) and (box := nearest_ancestor(reference, TEXT_ONLY)):
                 self.show_link_as_text(reference, url, box)
 
     def location(self, node: nodes.Node, box: TeachingBox) -> tuple[str, int | None]:
@@ -74,9 +79,10 @@ class BoxContentAsText(SphinxTransform):
         raw.replace_self(replacement)
         shown = " ".join(text.split())
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        kind = box.get("kind", "site")
         warn(
             LessonWarning.RAW_HTML,
-            f"raw HTML {shown!r} in this {box['kind']!r} box is shown as text, not run. "
+            f"raw HTML {shown!r} in this {kind!r} box is shown as text, not run. "
             "Write it as reST or Markdown instead, or move it out of the box.",
             location=self.location(raw, box),
         )
@@ -85,9 +91,10 @@ class BoxContentAsText(SphinxTransform):
         text = reference.astext()
         shown = text if text == url else f"{text} <{url}>"
         reference.replace_self(nodes.Text(shown))
+        kind = box.get("kind", "site")
         warn(
             LessonWarning.UNSAFE_LINK,
-            f"the link to {url!r} in this {box['kind']!r} box would run code, so it is shown "
+            f"the link to {url!r} in this {kind!r} box would run code, so it is shown "
             "as text. Link to a web page (https://...) or to another page of the course.",
             location=self.location(reference, box),
         )

@@ -34,6 +34,27 @@ class LessonWarning(str, Enum):
         "A box title spans several lines or starts with a list marker: the blank line after "
         "the directive is probably missing, so the content became the title.",
     )
+    COMMAND_UNMARKED = (
+        "command-unmarked",
+        "A shell code block (console, bash, sh, ...) in a lesson page is neither runnable nor "
+        "cluster-only: write it as ``lesson-command`` with ``:scenario:`` or ``:cluster:`` so "
+        "the tests run or check it.",
+    )
+    COMMAND_MARKUP = (
+        "command-markup",
+        "A ``lesson-command`` block is marked wrongly: no ``:scenario:`` or ``:cluster:`` (or "
+        "both), no ``$ `` command, output before the first command, or a cluster command "
+        "(``module``, ``ml``, ``sbatch``...) in a runnable block.",
+    )
+    COMMAND_CLUSTER = (
+        "command-cluster",
+        "``:cluster:`` names a centre that the known-modules file does not list.",
+    )
+    COMMAND_MODULE = (
+        "command-module",
+        "A cluster-only block loads a module (name or version) that is not in the "
+        "known-modules file for its centre.",
+    )
     CONFIG = (
         "config",
         "A configuration value of this extension has the wrong type or an unknown value; "
@@ -70,6 +91,30 @@ class LessonWarning(str, Enum):
         "A link in a teaching box uses a scheme that runs code (``javascript:``, "
         "``vbscript:``, ``data:``); it is shown as text instead of a link.",
     )
+    TIMING_NEGATIVE = (
+        "timing-negative",
+        "A lesson's ``teaching`` or ``exercises`` minutes are negative; the value is ignored.",
+    )
+    TIMING_NOT_A_NUMBER = (
+        "timing-not-a-number",
+        "A lesson's ``teaching`` or ``exercises`` minutes are not a whole number; the value "
+        "is ignored.",
+    )
+    TIMING_ABSURD = (
+        "timing-absurd",
+        "A lesson's ``teaching`` or ``exercises`` minutes exceed ``lesson_timing_max_minutes`` "
+        "(480 by default), most likely a typo; the value is ignored.",
+    )
+    GUIDE_TWICE = (
+        "instructor-guide-twice",
+        "The ``instructor-guide`` directive is used more than once on a page; only the first "
+        "is kept.",
+    )
+    SCHEDULE_PAGE = (
+        "schedule-page",
+        "A page named in ``lesson_schedule_breaks`` or ``lesson_schedule_parallel`` is not a "
+        "lesson with a timing, so the schedule cannot place the break or group by it.",
+    )
 
     SUMMARY_TWICE = (
         "summary-twice",
@@ -105,6 +150,28 @@ class LessonWarning(str, Enum):
     MISSING_TIMING = (
         "missing-timing",
         "A lesson page lacks the timing metadata 'teaching' or 'exercises' (minutes).",
+    )
+    SITE_UNKNOWN = (
+        "site-unknown",
+        "A 'site' block names a site that is not in lesson_sites; the message lists the "
+        "configured sites.",
+    )
+    SITE_OUTSIDE_TABS = (
+        "site-outside-tabs",
+        "A 'site' block is not directly inside a 'site-tabs' group.",
+    )
+    SITE_DUPLICATE = (
+        "site-duplicate",
+        "A 'site-tabs' group has two blocks for the same site; the second is added to the first.",
+    )
+    SITE_TABS_EMPTY = (
+        "site-tabs-empty",
+        "A 'site-tabs' group has no 'site' blocks; it is left out of the page.",
+    )
+    SITE_TABS_CONTENT = (
+        "site-tabs-content",
+        "A 'site-tabs' group holds content outside its 'site' blocks; it is shown before the "
+        "group.",
     )
 
     @property

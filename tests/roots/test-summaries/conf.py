@@ -7,3 +7,6 @@ project = "summaries"
 html_last_updated_fmt = None
 # Titles are compared as typed (no curly quotes).
 smartquotes = False
+# The instructor view keeps instructor notes on the lesson pages (the learner view removes
+# them while reading), so this root shows that summaries leave them out all the same.
+lesson_instructor_view = True

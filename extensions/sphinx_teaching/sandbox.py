@@ -1,0 +1,273 @@
+"""Run the runnable scenarios of a built site in bash, in a sandbox.
+
+The build writes ``<doctreedir>/lesson-commands.json`` (see :mod:`.runnable`). Each scenario
+runs in a fresh sandbox: a temporary ``HOME`` and work folder, a ``PATH`` with only the system
+folders and ``python``, ``python3``, ``pip`` and ``pip3`` (standing in for a loaded Python module;
+pip refuses to install outside an environment there), pip pointed at
+a local folder of wheels (``--no-index --find-links`` through ``PIP_*`` variables) and no pip
+configuration from the machine. All blocks of a scenario run in page order in one bash
+session, so ``source .../activate`` carries over from one block to the next, as it does for a
+learner. The first failing command ends the scenario and is reported at its file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .shell_text import Command, output_matches, pinned_requirements
+
+#: Folders of system commands a scenario may use (``which``, ``cat``, ``rm`` ...).
+SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin")
+#: Seconds a whole scenario may take.
+DEFAULT_TIMEOUT = 600
+
+
+@dataclass
+class ScenarioCommand:
+    """A command to run, with where it is written and what output to compare."""
+
+    source: str
+    command: Command
+    compare: bool
+
+    @property
+    def location(self) -> str:
+        return f"{display_path(self.source)}:{self.command.line}"
+
+
+@dataclass
+class Scenario:
+    """The runnable blocks of one scenario of one page, in page order."""
+
+    docname: str
+    name: str
+    commands: list[ScenarioCommand]
+
+    @property
+    def title(self) -> str:
+        return f"{self.docname} (scenario {self.name!r})"
+
+    def text(self) -> str:
+        """All its commands, one per line (for assertions about what a lesson teaches)."""
+        return "\n".join(item.command.text for item in self.commands)
+
+
+@dataclass
+class Failure:
+    """A command that failed or printed other output than the page shows."""
+
+    location: str
+    scenario: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message} [{self.scenario}]"
+
+
+@dataclass
+class ScenarioResult:
+    scenario: Scenario
+    failures: list[Failure] = field(default_factory=list)
+    ran: int = 0
+
+
+def display_path(source: str) -> str:
+    """``source`` relative to the current folder when it is below it (shorter messages)."""
+    try:
+        return str(Path(source).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return source
+
+
+def load_manifest(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def scenarios_of(manifest: dict) -> list[Scenario]:
+    """Every scenario of every page of a manifest."""
+    result = []
+    for page in manifest["pages"]:
+        for scenario in page["scenarios"]:
+            commands = [
+                ScenarioCommand(
+                    block["source"], Command.from_json(command), block["output"] == "compare"
+                )
+                for block in scenario["blocks"]
+                for command in block["commands"]
+            ]
+            result.append(Scenario(page["docname"], scenario["name"], commands))
+    return result
+
+
+def requirements_to_fetch(scenarios: list[Scenario]) -> list[str]:
+    """The pinned packages the scenarios install with pip (``name==version``)."""
+    pins: list[str] = []
+    for scenario in scenarios:
+        for item in scenario.commands:
+            pins += [pin for pin in pinned_requirements(item.command.text) if pin not in pins]
+    return pins
+
+
+def fill_wheelhouse(wheelhouse: Path, requirements: list[str], python: str = sys.executable) -> None:
+    """Put wheels for ``requirements`` and their dependencies into ``wheelhouse``.
+
+    Looks in the wheelhouse first, so once filled it works offline; otherwise downloads from
+    the package index the machine's pip is configured for. A requirement that cannot be had
+    (a version that does not exist) is left out: the command that installs it then fails in
+    the sandbox, reported at its page and line.
+    """
+    if not requirements:
+        return
+    wheelhouse.mkdir(parents=True, exist_ok=True)
+    base = [python, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+            "--only-binary=:all:", "--dest", str(wheelhouse)]  # fmt: skip
+    offline = [*base, "--no-index", "--find-links", str(wheelhouse)]
+    if _succeeds([*offline, *requirements]) or _succeeds([*base, *requirements]):
+        return
+    for requirement in requirements:
+        if not _succeeds([*offline, requirement]):
+            _succeeds([*base, requirement])
+
+
+def _succeeds(command: list[str]) -> bool:
+    return subprocess.run(command, capture_output=True, check=False).returncode == 0
+
+
+def base_python() -> str:
+    """The interpreter this Python's virtual environment (if any) was made from."""
+    return os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+
+
+def sandbox_environment(
+    root: Path, wheelhouse: Path | None, python: str | None = None
+) -> tuple[dict, Path]:
+    """Create HOME, work folder and bin folder under ``root``; return (environment, work)."""
+    home, work, bin_dir = root / "home", root / "work", root / "bin"
+    for folder in (home, work, bin_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    python = python or base_python()
+    # What a loaded Python module gives a learner: python, python3, pip and pip3.
+    for name in ("python", "python3"):
+        link = bin_dir / name
+        if not link.exists():
+            link.symlink_to(python)
+    for name in ("pip", "pip3"):
+        script = bin_dir / name
+        script.write_text(f'#!/bin/sh\nexec {shlex.quote(python)} -m pip "$@"\n', encoding="utf-8")
+        script.chmod(0o755)
+    env = {
+        "HOME": str(home),
+        "PATH": os.pathsep.join([str(bin_dir), *SYSTEM_PATH]),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TERM": "dumb",
+        "USER": os.environ.get("USER", "learner"),
+        "TMPDIR": str(root),
+        "SHELL": "/bin/bash",
+        # pip: none of the machine's configuration, no network, wheels from the wheelhouse.
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_NO_INPUT": "1",
+        # Outside an environment pip refuses to install, so a lesson's mistake can never
+        # change the Python the tests run on.
+        "PIP_REQUIRE_VIRTUALENV": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    if wheelhouse is not None:
+        env["PIP_NO_INDEX"] = "1"
+        env["PIP_FIND_LINKS"] = str(wheelhouse)
+    return env, work
+
+
+def session_script(scenario: Scenario, results: Path) -> str:
+    """A bash script that runs each command in the same shell, keeping its output and status.
+
+    Each command runs in a ``{ ...; }`` group (the current shell, not a subshell), so
+    ``source``, ``cd`` and ``export`` carry over to the next command.
+    """
+    lines = ["set +e"]
+    for index, item in enumerate(scenario.commands):
+        out = shlex.quote(str(results / f"{index}.out"))
+        status = shlex.quote(str(results / f"{index}.status"))
+        lines += [
+            f"# {item.location}",
+            "{",
+            item.command.text,
+            f"}} >{out} 2>&1 </dev/null",
+            f"echo $? >{status}",
+            f'[ "$(cat {status})" = 0 ] || exit 0',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def run_scenario(
+    scenario: Scenario,
+    root: Path,
+    wheelhouse: Path | None = None,
+    *,
+    python: str | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+) -> ScenarioResult:
+    """Run ``scenario`` in a new sandbox under ``root``; stop at the first failing command."""
+    env, work = sandbox_environment(root, wheelhouse, python)
+    results = root / "results"
+    results.mkdir(exist_ok=True)
+    script = root / "session.sh"
+    script.write_text(session_script(scenario, results), encoding="utf-8")
+    outcome = ScenarioResult(scenario)
+    try:
+        completed = subprocess.run(
+            ["bash", "--noprofile", "--norc", str(script)],
+            cwd=work, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+        )  # fmt: skip
+        session_error = completed.stderr.strip()
+    except subprocess.TimeoutExpired:
+        session_error = f"the scenario did not finish within {timeout} s"
+    for index, item in enumerate(scenario.commands):
+        status_file = results / f"{index}.status"
+        if not status_file.exists():
+            detail = f": {session_error}" if session_error else ""
+            outcome.failures.append(
+                Failure(item.location, scenario.title, f"`{item.command.text}` did not run{detail}")
+            )
+            break
+        outcome.ran += 1
+        status = int(status_file.read_text().strip() or "1")
+        output = (results / f"{index}.out").read_text(encoding="utf-8", errors="replace")
+        if status != 0:
+            outcome.failures.append(
+                Failure(
+                    item.location,
+                    scenario.title,
+                    f"`{item.command.text}` failed with exit status {status}; its output:\n"
+                    + _indent(output),
+                )
+            )
+            break
+        if (
+            item.compare
+            and item.command.expected
+            and not output_matches(item.command.expected, output)
+        ):
+            outcome.failures.append(
+                Failure(
+                    item.location,
+                    scenario.title,
+                    f"`{item.command.text}` printed other output than the page shows.\n"
+                    f"  The page shows:\n{_indent(chr(10).join(item.command.expected))}\n"
+                    f"  It printed:\n{_indent(output)}",
+                )
+            )
+            break
+    return outcome
+
+
+def _indent(text: str) -> str:
+    lines = text.rstrip("\n").splitlines() or ["(nothing)"]
+    return "\n".join("    | " + line for line in lines)

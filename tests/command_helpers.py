@@ -1,0 +1,54 @@
+"""Helpers for tests that run the runnable blocks of a built project in the sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx_teaching.runnable import MANIFEST_NAME
+from sphinx_teaching.sandbox import (
+    Scenario,
+    ScenarioResult,
+    fill_wheelhouse,
+    load_manifest,
+    requirements_to_fetch,
+    run_scenario,
+    scenarios_of,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+#: Wheels for the packages lessons install, downloaded once and reused offline afterwards.
+WHEELHOUSE = REPO_ROOT / "_build" / "wheelhouse"
+
+
+def manifest_of(doctreedir: Path) -> dict:
+    """The runnable and cluster-only blocks a build collected."""
+    return load_manifest(Path(doctreedir) / MANIFEST_NAME)
+
+
+def run_scenarios(manifest: dict, workspace: Path) -> list[ScenarioResult]:
+    """Run every scenario of ``manifest``, each in its own sandbox under ``workspace``."""
+    scenarios = scenarios_of(manifest)
+    fill_wheelhouse(WHEELHOUSE, requirements_to_fetch(scenarios))
+    results = []
+    for number, scenario in enumerate(scenarios):
+        results.append(run_scenario(scenario, workspace / f"scenario-{number}", WHEELHOUSE))
+    return results
+
+
+def failure_report(results: list[ScenarioResult]) -> str:
+    """Every failure, each naming its file and line, for a test's assertion message."""
+    return "\n\n".join(str(failure) for result in results for failure in result.failures)
+
+
+def scenario_named(manifest: dict, docname: str, name: str) -> Scenario:
+    for scenario in scenarios_of(manifest):
+        if scenario.docname == docname and scenario.name == name:
+            return scenario
+    raise AssertionError(f"no scenario {name!r} on {docname}")
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line of the only line of ``path`` that contains ``text``."""
+    found = [n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if text in line]
+    assert len(found) == 1, (path, text, found)
+    return found[0]

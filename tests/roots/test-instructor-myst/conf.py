@@ -1,0 +1,8 @@
+extensions = ["myst_parser", "sphinx_teaching"]
+myst_enable_extensions = ["colon_fence"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build"]
+project = "instructor-myst"
+
+# The guide page is guide.md here, not instructor-guide.
+lesson_instructor_guide = "guide"
