@@ -26,6 +26,8 @@ def note_paragraphs(site) -> list[str]:
             continue
         soup = site.html(str(path.relative_to(site.outdir).with_suffix("")))
         for note in soup.find_all(class_="instructor-note"):
+            if note.find_parent(class_="lesson-example-result"):
+                continue  # an example of the directive in the extension's reference
             found += [p.get_text() for p in note.find_all("p") if "admonition-title" not in
                       p.get("class", [])]  # fmt: skip
     return found

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
 
+#: The class of an example's rendered result: course-wide collectors leave its boxes out.
+EXAMPLE_RESULT_CLASS = "lesson-example-result"
+
 #: Only configuration values with this prefix are ours.
 CONFIG_PREFIX = "lesson_"
 
@@ -231,7 +234,7 @@ class ExampleDirective(SphinxDirective):
             self.env.note_dependency(str(source))
             text = source.read_text(encoding="utf-8")
             container += self._source_block(text, caption, language)
-        rendered = nodes.container(classes=["lesson-example-result"])
+        rendered = nodes.container(classes=[EXAMPLE_RESULT_CLASS])
         rendered += nodes.rubric("", "Result")
         lines = rst_file.read_text(encoding="utf-8").splitlines()
         # Parsed with the snippet's own name, so warnings point at the snippet's lines.
