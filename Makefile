@@ -37,7 +37,7 @@ html: $(VENV_STAMP)  ## Build the learner site into _build/html (warnings are er
 html-instructor: $(VENV_STAMP)  ## Build the instructor site (notes, instructor guide) into _build/html-instructor
 	$(SPHINX) -b html -t instructor -d $(BUILDDIR)/doctrees-instructor $(SOURCEDIR) $(BUILDDIR)/html-instructor
 
-test: $(VENV_STAMP)  ## Run the test suite (builds real sites in temporary folders)
+test: $(VENV_STAMP) browser-deps  ## Run the test suite (builds real sites in temporary folders)
 	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
 
 linkcheck: $(VENV_STAMP)  ## Check every external link (needs network access)
@@ -49,6 +49,44 @@ livehtml: $(VENV_STAMP)  ## Serve the site on 127.0.0.1:8000, rebuilding on ever
 
 clean:  ## Remove build outputs only (never .venv or sources)
 	rm -rf $(BUILDDIR)
+
+# --- Browser tests (tests/browser/) -----------------------------------------------------------
+# They drive Debian's Chromium with Playwright and inject axe-core from npm. Nothing downloads a
+# browser: Chromium comes from apt, installed here when missing and we are root (as in CI).
+# Where it cannot be had the browser tests skip with the reason, except with CI=true (CI must
+# run them), where this fails. `make test PYTEST_ARGS='-m "not browser"'` leaves them out.
+CHROMIUM    ?= /usr/bin/chromium
+# `npm ci` writes this file; node_modules/ is reinstalled when package-lock.json is newer.
+NODE_STAMP  := node_modules/.package-lock.json
+.PHONY: browser-deps chromium screenshots
+
+browser-deps: chromium $(NODE_STAMP)  ## Install what the browser tests need (Chromium, axe-core)
+
+chromium:  ## Install Debian's Chromium when it is missing (needs root, as in CI)
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
+			&& exit 0; \
+	fi; \
+	if [ -n "$$CI" ] && [ "$$CI" != false ] && [ "$$CI" != 0 ]; then \
+		echo "error: $(CHROMIUM) is missing and could not be installed (CI needs it)" >&2; \
+		exit 1; \
+	fi; \
+	echo "note: $(CHROMIUM) is missing: the browser tests will be skipped" \
+		"(as root: apt-get install chromium)"
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	elif [ -n "$$CI" ] && [ "$$CI" != false ] && [ "$$CI" != 0 ]; then \
+		echo "error: npm is missing: CI needs it for axe-core" >&2; exit 1; \
+	else \
+		echo "note: npm is missing: the accessibility tests will be skipped"; \
+	fi
+
+screenshots: html browser-deps  ## Screenshots of every page, desktop and phone, in _build/screenshots
+	$(VENV_PYTHON) tests/browser/screenshots.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
 
 bench: $(VENV_STAMP)  ## Benchmark build performance (N = 50, 300, 1000) into BENCHMARKS.md
 	$(VENV_PYTHON) benchmarks/bench_build.py

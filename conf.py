@@ -38,11 +38,18 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 # Headings get anchors so that `{ref}` and deep links work on Markdown pages too.
 myst_heading_anchors = 3
 
-# sphinx-copybutton: copy only what follows the "$ " prompt; output lines are left out.
-copybutton_prompt_text = r"\$ "
+# sphinx-copybutton: copy only what follows a prompt ("$ ", "(env) $ " with an environment
+# active, or Python's ">>> " and "... "); output lines are left out. Prompts and output stay
+# in the text that copybutton reads (not excluded as .gp/.go), so that its pattern removes a
+# prompt whole (excluding .gp left the space after "(env)" in front of the command), and a
+# block without prompts, such as a lesson template showing a console example, is copied
+# whole (excluding .go dropped that example's output lines).
+copybutton_prompt_text = r"(?:\([^)]*\) )?\$ |>>> |\.\.\. "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
-copybutton_exclude = ".linenos, .gp, .go"
+# A command continued with a trailing backslash is copied with its next lines.
+copybutton_line_continuation_character = "\\"
+copybutton_exclude = ".linenos"
 
 # -- HTML output --------------------------------------------------------------------------------
 
@@ -56,6 +63,11 @@ html_theme_options = {
 }
 # No "last updated" stamp and no build-time dates: identical sources give identical HTML.
 html_last_updated_fmt = None
+
+# Fixes to the theme found by the browser tests: colours raised to WCAG 2.1 AA contrast, table
+# cells that wrap, and code blocks and tables that scroll sideways reachable by keyboard.
+html_css_files += ["theme-fixes.css"]
+html_js_files = ["scrollable-regions.js"]
 
 # -- Runnable commands (sphinx_teaching.runnable) -----------------------------------------------
 

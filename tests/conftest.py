@@ -30,3 +30,41 @@ def site(tmp_path_factory):
     from helpers import build_site
 
     return build_site("html", tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
+def feature_site(tmp_path_factory):
+    """One HTML build of `roots/test-browser/` with the course's own conf.py.
+
+    Every box kind, solutions in every form and shell sessions on a few pages, so that the
+    browser, accessibility and HTML checks see each feature even where the lessons use
+    few of them. Built as the instructor view (`-t instructor`, as `make html-instructor`),
+    since the learners' view leaves instructor notes out.
+    """
+    from helpers import build_site
+
+    root = Path(__file__).parent / "roots" / "test-browser"
+    destination = tmp_path_factory.mktemp("feature-site")
+    return build_site("html", destination, "-t", "instructor", sourcedir=root)
+
+
+@pytest.fixture(scope="session")
+def instructor_site(tmp_path_factory):
+    """The course as `make html-instructor` builds it: with instructor notes and the guide."""
+    from helpers import build_site
+
+    return build_site("html", tmp_path_factory.mktemp("instructor-site"), "-t", "instructor")
+
+
+@pytest.fixture(scope="session")
+def tabs_site(tmp_path_factory):
+    """One HTML build of `roots/test-browser-tabs/` (site tabs on two pages) with the course's
+    conf.py, or None while sphinx_teaching has no site tabs (they come from branch sitetabs)."""
+    import importlib.util
+
+    if importlib.util.find_spec("sphinx_teaching.sitetabs") is None:
+        return None
+    from helpers import build_site
+
+    root = Path(__file__).parent / "roots" / "test-browser-tabs"
+    return build_site("html", tmp_path_factory.mktemp("tabs-site"), sourcedir=root)

@@ -71,11 +71,14 @@ class SiteBuild:
         return BeautifulSoup((self.outdir / f"{docname}.html").read_text("utf-8"), "html.parser")
 
 
-def build_site(builder: str, destination: Path, *options: str) -> SiteBuild:
+def build_site(
+    builder: str, destination: Path, *options: str, sourcedir: Path | None = None
+) -> SiteBuild:
     """Build docs/ with the root conf.py in a fresh process, as `make html` does.
 
     ``-n --keep-going`` as in the Makefile; warnings are collected rather than fatal so a
-    test can show them all.
+    test can show them all. ``sourcedir`` builds another folder of pages (a test root) with
+    the course's own configuration instead of docs/.
     """
     import subprocess
     import sys
@@ -86,7 +89,7 @@ def build_site(builder: str, destination: Path, *options: str) -> SiteBuild:
     command = [
         sys.executable, "-m", "sphinx", "-b", builder, "-c", str(REPO_ROOT),
         "-d", str(doctreedir), "-n", "--keep-going", "-q", "-w", str(warning_file),
-        *options, str(REPO_ROOT / "docs"), str(outdir),
+        *options, str(sourcedir or REPO_ROOT / "docs"), str(outdir),
     ]  # fmt: skip
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     text = warning_file.read_text("utf-8") if warning_file.exists() else ""

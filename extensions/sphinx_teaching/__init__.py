@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .accessibility import setup_accessibility
 from .assets import setup_assets
 from .badinput import setup_badinput
 from .checks import setup_checks
@@ -45,6 +46,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_schedule(app)
     setup_instructor(app)
     setup_assets(app)
+    setup_accessibility(app)
     return {
         "version": __version__,
         # Raise when the shape of the data we keep in the build environment changes.

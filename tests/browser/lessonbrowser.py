@@ -1,0 +1,196 @@
+"""A real browser on the built site: Debian's Chromium driven by Playwright, and a local server.
+
+Shared by the browser tests (tests/browser/test_*.py) and `make screenshots`
+(tests/browser/screenshots.py). Nothing here downloads a browser: Playwright only drives
+the Chromium that `make test` installs from Debian (see the Makefile's `chromium` target).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+#: Debian's Chromium (package ``chromium``); LESSON_CHROMIUM points the tests at another one.
+CHROMIUM = Path(os.environ.get("LESSON_CHROMIUM", "/usr/bin/chromium"))
+
+#: Flags besides headless (which :func:`launch` asks Playwright for): root in a container
+#: needs no sandbox, there is no GPU, and without the last four Chromium phones home at
+#: start-up (updates, sync, field trials), which a closed network refuses.
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+#: axe-core, installed from npm by `make test` (package.json pins the exact version).
+AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+#: The WCAG 2.1 A and AA rules of axe-core.
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+#: The only host a page may ask for anything.
+LOCAL_HOST = "127.0.0.1"
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+
+#: Folders of a built site that hold no pages.
+_NOT_PAGES = {"_static", "_sources", "_images", "_downloads"}
+
+
+def in_ci() -> bool:
+    """True when the CI environment variable says we run in CI (where nothing may skip)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def missing_tools() -> list[str]:
+    """What the browser tests need and this machine lacks, each with how to get it."""
+    problems = []
+    if not os.access(CHROMIUM, os.X_OK):
+        problems.append(
+            f"Chromium is not installed at {CHROMIUM} "
+            "(`make test` installs Debian's package `chromium` when run as root; "
+            "or run `apt-get install chromium`)"
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("the Python package playwright is missing (run `make venv`)")
+    if not AXE_SCRIPT.is_file():
+        problems.append(f"axe-core is missing at {AXE_SCRIPT} (run `npm ci` or `make test`)")
+    return problems
+
+
+def site_pages(outdir: Path) -> list[str]:
+    """Every HTML page of a built site, as paths relative to its root, in a stable order."""
+    pages = []
+    for path in sorted(outdir.rglob("*.html")):
+        relative = path.relative_to(outdir)
+        if not _NOT_PAGES.intersection(relative.parts):
+            pages.append(relative.as_posix())
+    return pages
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Start Debian's Chromium headless (never a browser that Playwright downloads)."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=list(CHROMIUM_FLAGS),
+    )
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files without logging each request to the test output."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 at a free port, from a thread; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class Tab:
+    """One browser context and page that records everything a reader would not want.
+
+    Every request is intercepted: requests to 127.0.0.1 go through, anything else is
+    recorded in :attr:`outside_requests` and blocked, so a test also proves the site works
+    on a closed network. Console errors, uncaught script errors and error responses (a
+    missing file) are recorded too.
+    """
+
+    def __init__(self, browser: Browser, viewport: dict[str, int] | None = None) -> None:
+        self.context: BrowserContext = browser.new_context(
+            viewport=viewport or DESKTOP,
+            # The copy-button tests read the clipboard back.
+            permissions=["clipboard-read", "clipboard-write"],
+        )
+        self.outside_requests: list[str] = []
+        self.console_errors: list[str] = []
+        # Pages here load in well under a second; fail fast rather than after Playwright's 30 s.
+        self.context.set_default_timeout(10_000)
+        self.context.route("**/*", self._route)
+        self.page: Page = self.context.new_page()
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
+        self.page.on("response", self._on_response)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname == LOCAL_HOST:
+            route.continue_()
+        else:
+            self.outside_requests.append(f"{self.page.url} -> {url}")
+            route.abort()
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(f"{self.page.url}: {message.text}")
+
+    def _on_response(self, response) -> None:
+        if response.status >= 400:
+            self.console_errors.append(f"{self.page.url}: HTTP {response.status} {response.url}")
+
+    def open(self, url: str) -> Page:
+        """Load ``url`` and wait until the page and its scripts have finished loading."""
+        self.page.goto(url, wait_until="load")
+        return self.page
+
+    def problems(self) -> list[str]:
+        """What went wrong so far (outside requests and console errors); then forget them."""
+        found = [f"request to another host: {r}" for r in self.outside_requests]
+        found += [f"console error: {e}" for e in self.console_errors]
+        self.outside_requests.clear()
+        self.console_errors.clear()
+        return found
+
+    def close(self) -> None:
+        self.context.close()
+
+
+#: Shows an element as a reader would reach it: opens the <details> around it and selects the
+#: site tab whose panel holds it (by clicking that tab, as a reader does).
+REVEAL_JS = """el => {
+  for (let a = el.parentElement; a; a = a.parentElement) {
+    if (a.tagName === 'DETAILS') a.open = true;
+    if (a.hidden && a.id) {
+      const tab = document.getElementById(a.id + '-tab');
+      if (tab) tab.click();
+    }
+  }
+}"""
+
+
+def open_all_collapsibles(page: Page) -> None:
+    """Open every <details> on the page, as a reader who opens every solution."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    # Let the page react (toggle events, then a frame) before anything is measured.
+    page.evaluate("() => new Promise(done => setTimeout(() => requestAnimationFrame(done), 0))")

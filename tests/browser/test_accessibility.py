@@ -1,0 +1,155 @@
+"""Accessibility in a real browser: axe-core's WCAG 2.1 A and AA rules on every page, and
+4.5:1 text contrast in every kind of teaching box."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from lessonbrowser import AXE_SCRIPT, WCAG_TAGS, open_all_collapsibles
+from playwright.sync_api import Page, expect
+
+from sphinx_teaching.kinds import BOX_KINDS
+
+#: WCAG 2.1 AA: normal text needs a contrast of 4.5:1 with its background.
+MIN_CONTRAST = 4.5
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    return AXE_SCRIPT.read_text("utf-8")
+
+
+def run_axe(page: Page, axe_source: str, rules: list[str] | None = None) -> list[dict]:
+    """axe-core's violations on the page as it is now (WCAG 2.1 A/AA, or only ``rules``)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    options = (
+        {"runOnly": {"type": "rule", "values": rules}}
+        if rules
+        else {"runOnly": {"type": "tag", "values": list(WCAG_TAGS)}}
+    )
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> list[str]:
+    """One readable line per element that breaks a rule."""
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(
+                f"{violation['id']} ({violation['impact']}) at {' '.join(node['target'])}: "
+                f"{summary} -- {node['html'][:160]}"
+            )
+    return lines
+
+
+def test_axe_finds_no_wcag_violations(served, tab, axe_source):
+    assert check_axe(served, tab, axe_source) == []
+
+
+def test_axe_finds_no_wcag_violations_in_the_instructor_view(course_instructor, tab, axe_source):
+    assert check_axe(course_instructor, tab, axe_source) == []
+
+
+def check_axe(served, tab, axe_source) -> list[str]:
+    """axe-core's findings on every page of ``served``, in every state a reader can reach."""
+    problems = []
+    pages = [*served.pages, "search.html?q=virtualenv"]
+    for page in pages:
+        browser_page = tab.open(served.page_url(page))
+        if page.startswith("search.html?"):
+            # Sphinx's search writes this summary when it has finished.
+            browser_page.locator("#search-results .search-summary").wait_for()
+            expect(browser_page.locator("#search-results .search-summary")).to_contain_text(
+                re.compile("finished|did not match")
+            )
+        problems += [
+            f"{page} (as loaded): {line}" for line in describe(run_axe(browser_page, axe_source))
+        ]
+        if browser_page.locator("details").count():
+            open_all_collapsibles(browser_page)
+            problems += [
+                f"{page} (collapsibles open): {line}"
+                for line in describe(run_axe(browser_page, axe_source))
+            ]
+        # Every site's panels in turn (the first site's were checked above).
+        sites = browser_page.locator("[role=tab][data-lesson-site]").evaluate_all(
+            "tabs => [...new Set(tabs.map(t => t.dataset.lessonSite))]"
+        )
+        for site in sites[1:]:
+            browser_page.locator(f"[role=tab][data-lesson-site={site}]").first.click()
+            open_all_collapsibles(browser_page)
+            problems += [
+                f"{page} (site {site}, collapsibles open): {line}"
+                for line in describe(run_axe(browser_page, axe_source))
+            ]
+        problems += [f"{page}: {problem}" for problem in tab.problems()]
+    return problems
+
+
+#: Contrast of each kind of text in each box on the page, from the computed styles: the
+#: title, body text, links and inline literals, each against the first opaque background
+#: behind it.
+CONTRAST_JS = r"""kinds => {
+  const rgba = value => {
+    const parts = value.match(/[\d.]+/g).map(Number);
+    return {r: parts[0], g: parts[1], b: parts[2], a: parts.length > 3 ? parts[3] : 1};
+  };
+  const luminance = c => {
+    const channel = v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+  };
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const colour = rgba(getComputedStyle(e).backgroundColor);
+      if (colour.a === 1) return colour;
+      if (colour.a > 0) return null;  // translucent: not computed here, axe checks it
+    }
+    return {r: 255, g: 255, b: 255, a: 1};
+  };
+  const ratio = el => {
+    const fg = rgba(getComputedStyle(el).color);
+    const bg = background(el);
+    if (!bg) return null;
+    const [hi, lo] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const results = [];
+  for (const box of document.querySelectorAll('.lesson-box')) {
+    const kind = [...box.classList].find(c => kinds.includes(c));
+    const parts = {
+      title: box.querySelector(':scope > .admonition-title'),
+      text: box.querySelector(':scope > p'),
+      link: box.querySelector(':scope > p a'),
+      literal: box.querySelector(':scope > p code'),
+      'list text': box.querySelector(':scope > ul li p, :scope > ul li'),
+    };
+    for (const [part, el] of Object.entries(parts)) {
+      results.push({kind: kind, part: part, found: !!el, ratio: el ? ratio(el) : null});
+    }
+  }
+  return results;
+}"""
+
+
+def test_every_box_kind_has_enough_text_contrast(features, tab, axe_source):
+    page = tab.open(features.page_url("every-box.html"))
+    kinds = [kind.name for kind in BOX_KINDS]
+    results = page.evaluate(CONTRAST_JS, kinds)
+    assert sorted({r["kind"] for r in results}) == sorted(kinds), "a box kind is missing"
+    low = [
+        f"{r['kind']} {r['part']}: {r['ratio']:.2f}:1"
+        for r in results
+        if r["found"] and r["ratio"] is not None and r["ratio"] < MIN_CONTRAST
+    ]
+    missing = [f"{r['kind']} {r['part']}" for r in results if not r["found"]]
+    assert missing == [], "every-box.rst must show each part in each box"
+    assert low == []
+    # axe-core's own contrast rule, which also handles translucent colours and large text.
+    assert describe(run_axe(page, axe_source, rules=["color-contrast"])) == []
