@@ -90,3 +90,37 @@ screenshots: html browser-deps  ## Screenshots of every page, desktop and phone,
 
 bench: $(VENV_STAMP)  ## Benchmark build performance (N = 50, 300, 1000) into BENCHMARKS.md
 	$(VENV_PYTHON) benchmarks/bench_build.py
+
+.PHONY: epub singlehtml dist lint new-lesson test-matrix
+
+# -- Offline formats ----------------------------------------------------------------------------
+# Each builder keeps its own doctrees: the EPUB builder would otherwise pack them into the book.
+
+epub: $(VENV_STAMP)  ## The whole course as one EPUB book, solutions open: _build/epub/*.epub
+	$(SPHINX) -b epub -d $(BUILDDIR)/doctrees/epub $(SOURCEDIR) $(BUILDDIR)/epub
+
+singlehtml: $(VENV_STAMP)  ## The whole course as one HTML page: _build/singlehtml/index.html
+	$(SPHINX) -b singlehtml -d $(BUILDDIR)/doctrees/singlehtml $(SOURCEDIR) $(BUILDDIR)/singlehtml
+
+# Search summaries are fetched with fetch(), which browsers refuse for file:// pages; the
+# search itself (searchindex.js, loaded by a <script> tag) works from disk.
+dist: $(VENV_STAMP)  ## The HTML site in one zip that works opened from disk: _build/dist/*.zip
+	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/dist -D html_show_search_summary=0 \
+		$(SOURCEDIR) $(BUILDDIR)/dist/html
+	$(VENV_PYTHON) tools/make_dist.py $(BUILDDIR)/dist/html $(BUILDDIR)/dist
+
+# -- Contributor tooling ------------------------------------------------------------------------
+
+lint: $(VENV_STAMP)  ## ruff (lint and format check) and sphinx-lint, as pre-commit and the tests run them
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/sphinx-lint docs extensions
+
+NAME   ?=
+FORMAT ?= rst
+new-lesson: $(VENV_STAMP)  ## Start a lesson: make new-lesson NAME=my-topic [FORMAT=md|rst]
+	$(VENV_PYTHON) tools/new_lesson.py --docs "$(SOURCEDIR)" --format "$(FORMAT)" -- "$(NAME)"
+
+# The Sphinx versions pyproject.toml claims, each in its own venv under .venv-matrix/.
+test-matrix:  ## Run the tests on every Sphinx release line the extension claims (slow)
+	$(PYTHON) tools/test_matrix.py

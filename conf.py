@@ -32,6 +32,8 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 # Lesson templates are shown on the contributing page with literalinclude, not built as pages.
 exclude_patterns: list[str] = ["contributing/lesson-template.*"]
+# Examples of the extension's reference, included by its pages (and built by the tests).
+exclude_patterns += ["extension/snippets"]
 
 # MyST: `:::{exercise}` colon fences as well as backtick fences; definition lists.
 myst_enable_extensions = ["colon_fence", "deflist"]
@@ -100,3 +102,12 @@ lesson_schedule_parallel = [["uppmax/isolated-uppmax", "hpc2n/isolated-hpc2n"]]
 # is also where its "Instructor guide" page is.
 lesson_instructor_view = tags.has("instructor")  # noqa: F821 (Sphinx provides `tags`)
 lesson_instructor_guide = "instructor-guide"
+
+# -- Offline formats (make epub, make singlehtml, make dist) -----------------------------------
+
+# EPUB 3 requires a version: the edition of the course, by the year it is taught.
+version = release = "2026"
+epub_basename = "isolated-environments-python-hpc"
+epub_title = project
+# Links stay links; printing every URL after its text clutters a small screen.
+epub_show_urls = "no"

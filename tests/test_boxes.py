@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
 
+from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
 from sphinx_teaching import nodes as box_nodes
 from sphinx_teaching.kinds import BOX_KINDS, KINDS_BY_DIRECTIVE, KINDS_BY_NAME
 
@@ -168,7 +168,8 @@ def test_other_builders_write_boxes_as_admonitions(make_app, rootdir, tmp_path, 
     assert [w for w in warnings_of(app) if "epub" not in w.lower()] == []
     text = (app.outdir / output).read_text(encoding="utf-8")
     assert "Custom body of exercise." in text
-    assert "Custom exercise title" in text
+    # docutils before 0.22 writes man page section titles in capitals.
+    assert "custom exercise title" in text.lower()
     if builder not in {"epub", "singlehtml"}:
         assert not (app.outdir / "_static" / "lesson.css").exists()
 

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import copy_root, make_test_app, warnings_of
 
+from helpers import copy_root, make_test_app, warnings_of
 from sphinx_teaching.warnings import LessonWarning
 
 #: (page, line, subtype) of every warning the root must give, and no other.
@@ -103,9 +103,10 @@ def test_messages_say_what_to_do(check_warnings):
     assert "field 'exercises'" in bare and "teaching'" not in bare
     myst = check_warnings[("lessons/faulty-myst.md", 1, "missing-timing")]
     assert "front matter" in myst
-    assert "no 'questions' or 'objectives' box" in check_warnings[
-        ("lessons/bare-myst.md", 6, "missing-objectives")
-    ]
+    assert (
+        "no 'questions' or 'objectives' box"
+        in check_warnings[("lessons/bare-myst.md", 6, "missing-objectives")]
+    )
 
 
 @pytest.mark.parametrize("subtype", CHECK_SUBTYPES)

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from docutils import nodes
-from helpers import REPO_ROOT
 from sphinx import addnodes
+
+from helpers import REPO_ROOT
 from sphinx_teaching import nodes as box_nodes
 
 GENERAL = "lessons/isolated-environments"

@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
 
+from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
 from sphinx_teaching.instructor import instructor_notes
 
 #: A phrase from each note of the test root, as it appears in the sources.

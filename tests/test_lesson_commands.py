@@ -85,7 +85,7 @@ def test_no_lesson_page_has_an_unmarked_shell_block(site_manifest):
 
 
 def test_cluster_only_blocks_use_only_known_modules(site_manifest):
-    centres, problems = load_known_modules(KNOWN_MODULES)
+    centres, _problems = load_known_modules(KNOWN_MODULES)
     unknown = [
         f"{block['source']}:{block['line']}: {block['cluster']}: {module}"
         for page in site_manifest["pages"]

@@ -11,8 +11,8 @@ import shutil
 
 import pytest
 from command_helpers import failure_report, line_of, manifest_of, run_scenarios, scenario_named
-from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
 
+from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
 from sphinx_teaching.runnable import MANIFEST_NAME
 from sphinx_teaching.shell_text import modules_used, output_matches, parse_console
 from sphinx_teaching.warnings import LessonWarning
@@ -51,7 +51,7 @@ def test_blocks_render_like_console_code_blocks(runnable_app, page):
     # The console lexer marks prompts (.gp) and output (.go): sphinx-copybutton copies the
     # commands only, by the prompt configured in conf.py.
     first = blocks[0]
-    assert [prompt.get_text() for prompt in first.select(".gp")][0] == "$ "
+    assert next(prompt.get_text() for prompt in first.select(".gp")) == "$ "
     assert "python3 -m venv envs/demo" in first.get_text()
 
 
@@ -60,7 +60,7 @@ def test_hidden_blocks_run_but_are_not_shown(runnable_app, runnable_manifest):
     assert "python3 hello.py" in page
     assert 'print("hello")\' > hello.py' not in page
     script = scenario_named(runnable_manifest, "hidden-setup", "script")
-    assert [item.command.text for item in script.commands][0].startswith("echo 'print")
+    assert next(item.command.text for item in script.commands).startswith("echo 'print")
 
 
 def test_hidden_blocks_are_not_shown_in_copies_either(runnable_app):

@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
 
+from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
 from sphinx_teaching.schedule import Break, compute_schedule
 from sphinx_teaching.timing import Timing, lesson_timings
 from sphinx_teaching.warnings import LessonWarning
@@ -86,8 +86,8 @@ def test_schedule_rows_are_marked_by_kind(schedule_app):
         next(c for c in row["class"] if c.startswith("lesson-schedule-"))
         for row in table.find("tbody").find_all("tr")
     ]
-    assert kinds == ["lesson-schedule-" + kind for kind in
-                     ["lesson", "lesson", "break", "lesson", "lesson", "break", "lesson", "total"]]  # fmt: skip
+    expected = ["lesson", "lesson", "break", "lesson", "lesson", "break", "lesson", "total"]
+    assert kinds == ["lesson-schedule-" + kind for kind in expected]
 
 
 def test_schedule_links_each_lesson(schedule_app):
@@ -214,8 +214,12 @@ def test_start_time_and_breaks_come_from_conf(rootdir, tmp_path):
             "group 1 (['lessons/intro']) is not a list of two or more docnames",
         ),
         (
-            {"lesson_schedule_parallel": [["lessons/intro", "lessons/setup"],
-                                          ["lessons/setup", "lessons/conda"]]},
+            {
+                "lesson_schedule_parallel": [
+                    ["lessons/intro", "lessons/setup"],
+                    ["lessons/setup", "lessons/conda"],
+                ]
+            },
             "group 2 (['lessons/setup', 'lessons/conda']) repeats lessons/setup",
         ),
     ],

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
 
 SUMMARY_PAGES = ["summaries/keypoints", "summaries/objectives", "summaries/exercises"]

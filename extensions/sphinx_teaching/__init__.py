@@ -15,6 +15,8 @@ from .compat import setup_compat
 from .directives import setup_directives
 from .instructor import setup_instructor
 from .navigation import setup_navigation
+from .offline import setup_offline
+from .reference import setup_reference
 from .runnable import setup_runnable
 from .safety import setup_safety
 from .schedule import setup_schedule
@@ -47,6 +49,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_instructor(app)
     setup_assets(app)
     setup_accessibility(app)
+    setup_offline(app)
+    setup_reference(app)
     return {
         "version": __version__,
         # Raise when the shape of the data we keep in the build environment changes.

@@ -69,7 +69,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
         return
     warn(
         LessonWarning.CONFIG,
-        f"{CONFIG_NAME} must be a list of folder names such as [\"lessons/\"], "
+        f'{CONFIG_NAME} must be a list of folder names such as ["lessons/"], '
         f"not {value!r}; no page is checked.",
     )
     setattr(config, CONFIG_NAME, [])
@@ -144,9 +144,7 @@ def check_end(doctree: nodes.document) -> None:
         return
     last = keypoints[-1]
     position = ordered.index(last)
-    following = next(
-        (node for node in ordered[position:] if isinstance(node, nodes.section)), None
-    )
+    following = next((node for node in ordered[position:] if isinstance(node, nodes.section)), None)
     if following is None:
         return
     heading = following.next_node(nodes.title)
@@ -214,9 +212,7 @@ def start_of_page(doctree: nodes.document) -> Iterator[nodes.Node]:
     subsection (or, on a page without a title, everything before the first section)."""
     container: nodes.Element = doctree
     top = next((child for child in doctree.children if isinstance(child, nodes.section)), None)
-    if top is not None and not any(
-        isinstance(child, TeachingBox) for child in doctree.children
-    ):
+    if top is not None and not any(isinstance(child, TeachingBox) for child in doctree.children):
         container = top
     for child in container.children:
         if isinstance(child, nodes.section):
@@ -241,7 +237,14 @@ def box_title(box: TeachingBox) -> str:
 
 def setup_checks(app: Sphinx) -> None:
     """Register ``lesson_check_folders`` and the checks."""
-    app.add_config_value(CONFIG_NAME, [], "env", types=frozenset({list, tuple}))
+    app.add_config_value(
+        CONFIG_NAME,
+        [],
+        "env",
+        types=frozenset({list, tuple}),
+        description="Docname prefixes of the lesson pages to check, such as "
+        '``["lessons/"]``; the default checks no page.',
+    )
     app.connect("config-inited", validate_config)
     # After Sphinx's own collectors (priority 500) have moved the metadata into the env.
     app.connect("doctree-read", check_lesson_page, priority=600)

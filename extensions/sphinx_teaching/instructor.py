@@ -189,10 +189,24 @@ class InstructorNoteCollector(EnvironmentCollector):
         docname = app.env.current_document.docname
         found = []
         for note in doctree.findall(instructor_note_node):
+            if is_reference_example(note):
+                continue  # an example in the extension's reference, not a note for instructors
             anchor = note["ids"][0] if note["ids"] else ""
             found.append((anchor, detached_copy(note)))
         if found:
             _notes(app.env)[docname] = found
+
+
+def is_reference_example(node: nodes.Node) -> bool:
+    """Is ``node`` inside an example of the extension reference (``lesson-example``)?"""
+    from .reference import EXAMPLE_RESULT_CLASS
+
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.Element) and EXAMPLE_RESULT_CLASS in parent["classes"]:
+            return True
+        parent = parent.parent
+    return False
 
 
 def instructor_notes(env: BuildEnvironment) -> dict[str, list[tuple[str, instructor_note_node]]]:
@@ -312,8 +326,22 @@ class InstructorGuide(SphinxPostTransform):
 def setup_instructor(app: Sphinx) -> None:
     """Register the instructor view's configuration, transforms, collector and guide."""
     # None: follow the ``instructor`` tag (``make html-instructor`` passes ``-t instructor``).
-    app.add_config_value("lesson_instructor_view", None, "env", types=frozenset({bool, type(None)}))
-    app.add_config_value("lesson_instructor_guide", DEFAULT_GUIDE, "env", types=frozenset({str}))
+    app.add_config_value(
+        "lesson_instructor_view",
+        None,
+        "env",
+        types=frozenset({bool, type(None)}),
+        description="``True`` builds the instructor view (notes shown, guide page listed); "
+        "the course sets it from the ``instructor`` tag (``make html-instructor``).",
+    )
+    app.add_config_value(
+        "lesson_instructor_guide",
+        DEFAULT_GUIDE,
+        "env",
+        types=frozenset({str}),
+        description="Docname of the instructor guide page (every note and lesson timing); "
+        "hidden from the learner build.",
+    )
     app.connect("config-inited", check_instructor_config)
     app.add_transform(RemoveInstructorNotes)
     app.add_transform(HideInstructorGuide)

@@ -101,7 +101,7 @@ class LessonCommandDirective(CodeBlock):
 
     def _first_content_line(self) -> tuple[str, int]:
         """Source file and 1-based line of the first content line (works inside includes)."""
-        source, line = self.state_machine.get_source_and_line(self.lineno)
+        source, _line = self.state_machine.get_source_and_line(self.lineno)
         if _is_myst(self):
             return source or "", self._myst_first_content_line(source)
         try:

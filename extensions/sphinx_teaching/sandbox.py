@@ -114,7 +114,9 @@ def requirements_to_fetch(scenarios: list[Scenario]) -> list[str]:
     return pins
 
 
-def fill_wheelhouse(wheelhouse: Path, requirements: list[str], python: str = sys.executable) -> None:
+def fill_wheelhouse(
+    wheelhouse: Path, requirements: list[str], python: str = sys.executable
+) -> None:
     """Put wheels for ``requirements`` and their dependencies into ``wheelhouse``.
 
     Looks in the wheelhouse first, so once filled it works offline; otherwise downloads from

@@ -443,9 +443,29 @@ def schedule_table(schedule: Schedule) -> nodes.table:
 
 def setup_schedule(app: Sphinx) -> None:
     """Register the schedule's configuration, directive and table."""
-    app.add_config_value("lesson_schedule_start", DEFAULT_START, "env", types=frozenset({str}))
-    app.add_config_value("lesson_schedule_breaks", [], "env", types=frozenset({list, tuple}))
-    app.add_config_value("lesson_schedule_parallel", [], "env", types=frozenset({list, tuple}))
+    app.add_config_value(
+        "lesson_schedule_start",
+        DEFAULT_START,
+        "env",
+        types=frozenset({str}),
+        description="When the schedule's day starts, as ``HH:MM`` (24-hour clock).",
+    )
+    app.add_config_value(
+        "lesson_schedule_breaks",
+        [],
+        "env",
+        types=frozenset({list, tuple}),
+        description="Breaks in the schedule: each a dict with ``after`` (a lesson's docname), "
+        "``minutes`` and ``title``.",
+    )
+    app.add_config_value(
+        "lesson_schedule_parallel",
+        [],
+        "env",
+        types=frozenset({list, tuple}),
+        description="Groups of lesson docnames taught at the same time (one per learner); "
+        "each group shares a time slot.",
+    )
     app.connect("config-inited", check_schedule_config)
     app.add_node(lesson_schedule_node)
     app.add_directive("lesson-schedule", LessonScheduleDirective)

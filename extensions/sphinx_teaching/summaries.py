@@ -188,6 +188,7 @@ def box_entry(box: box_nodes.TeachingBox) -> dict[str, Any]:
     left_out: tuple[type[nodes.Element], ...] = (box_nodes.instructor_note_node,)
     if isinstance(box, box_nodes.exercise_node):
         left_out += (box_nodes.solution_node,)
+
     def is_left_out(node: nodes.Node) -> bool:
         return isinstance(node, left_out)
 

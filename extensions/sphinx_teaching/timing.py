@@ -215,7 +215,12 @@ def check_max_minutes(app: Sphinx, config: Config) -> None:
 def setup_timing(app: Sphinx) -> None:
     """Register the timing configuration and the collector."""
     app.add_config_value(
-        "lesson_timing_max_minutes", DEFAULT_MAX_MINUTES, "env", types=frozenset({int})
+        "lesson_timing_max_minutes",
+        DEFAULT_MAX_MINUTES,
+        "env",
+        types=frozenset({int}),
+        description="The most minutes one timing field may declare before it is reported as "
+        "a probable typo (``lesson.timing-absurd``).",
     )
     app.connect("config-inited", check_max_minutes)
     app.add_env_collector(TimingCollector)

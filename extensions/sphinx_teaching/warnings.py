@@ -60,6 +60,11 @@ class LessonWarning(str, Enum):
         "A configuration value of this extension has the wrong type or an unknown value; "
         "the default is used instead.",
     )
+    REFERENCE = (
+        "reference",
+        "``lesson-example`` (which shows an example in both syntaxes) found no snippet file "
+        "of the name it was given.",
+    )
     UNKNOWN_OPTION = (
         "unknown-option",
         "A teaching box has an option it does not take (often a misspelling); the option is "

@@ -1,0 +1,7 @@
+extensions = ["myst_parser", "sphinx_teaching"]
+myst_enable_extensions = ["colon_fence"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build"]
+project = "offline"
+version = release = "1"
+copyright = "2026, test"
