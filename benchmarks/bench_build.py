@@ -344,7 +344,7 @@ def report(results: dict[int, dict[str, Sample]], runs: int) -> str:
         "# Benchmarks",
         "",
         "Written by `make bench` (benchmarks/bench_build.py); do not edit by hand, except the "
-        f"section \"{HAND_WRITTEN_HEADING[3:]}\" at the end, which `make bench` keeps.",
+        f'section "{HAND_WRITTEN_HEADING[3:]}" at the end, which `make bench` keeps.',
         "",
         f"- Date: {dt.date.today().isoformat()}",
         f"- Machine: {machine_description()}",
