@@ -343,7 +343,8 @@ def report(results: dict[int, dict[str, Sample]], runs: int) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (benchmarks/bench_build.py); do not edit by hand.",
+        "Written by `make bench` (benchmarks/bench_build.py); do not edit by hand, except the "
+        f'section "{HAND_WRITTEN_HEADING[3:]}" at the end, which `make bench` keeps.',
         "",
         f"- Date: {dt.date.today().isoformat()}",
         f"- Machine: {machine_description()}",
@@ -420,6 +421,20 @@ def report(results: dict[int, dict[str, Sample]], runs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The hand-written section of BENCHMARKS.md (profiles, before/after figures of a fix): kept,
+#: from its heading to the end of the file, when the tables above it are written again.
+HAND_WRITTEN_HEADING = "## Profiling"
+
+
+def hand_written_section(path: Path) -> str:
+    """The hand-written section of the existing file at ``path``, or ``""``."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(f"\n{HAND_WRITTEN_HEADING}\n")
+    return "" if start < 0 else "\n" + text[start + 1 :].rstrip() + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 300, 1000])
@@ -435,7 +450,8 @@ def main(argv: list[str] | None = None) -> int:
         for pages in args.sizes:
             print(f"N={pages}: {args.runs} runs of each variant", flush=True)
             results[pages] = measure(pages, args.runs, Path(tmp))
-    args.output.write_text(report(results, args.runs), encoding="utf-8")
+    kept = hand_written_section(args.output)
+    args.output.write_text(report(results, args.runs) + kept, encoding="utf-8")
     if args.json:
         raw = {
             pages: {variant: sample.__dict__ for variant, sample in samples.items()}

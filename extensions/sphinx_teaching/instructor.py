@@ -31,7 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .badinput import TakesNoArgument, report_unexpected_argument
 from .generated import page_link, track_generated_pages
-from .nodes import instructor_note_node
+from .nodes import detached_copy, instructor_note_node
 from .schedule import duration, page_title
 from .timing import Timing, lesson_timings, toctree_order
 from .warnings import LessonWarning, warn
@@ -192,7 +192,7 @@ class InstructorNoteCollector(EnvironmentCollector):
             if is_reference_example(note):
                 continue  # an example in the extension's reference, not a note for instructors
             anchor = note["ids"][0] if note["ids"] else ""
-            found.append((anchor, note.deepcopy()))
+            found.append((anchor, detached_copy(note)))
         if found:
             _notes(app.env)[docname] = found
 

@@ -176,9 +176,10 @@ def is_collected_box(node: nodes.Node) -> bool:
 def box_entry(box: box_nodes.TeachingBox) -> dict[str, Any]:
     """What a summary needs of one box, copied so that the page's doctree stays untouched."""
     title = box.next_node(nodes.title)
-    title_copy = title.deepcopy() if title is not None and title.parent is box else None
+    own_title = title is not None and title.parent is box
+    title_copy = box_nodes.detached_copy(title) if own_title else None
     body = [
-        child.deepcopy()
+        box_nodes.detached_copy(child)
         for child in box.children
         if not isinstance(child, (nodes.title, nodes.system_message))
     ]
