@@ -31,9 +31,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from .badinput import TakesNoArgument, report_unexpected_argument
 from .generated import page_link, track_generated_pages
+from .navigation import pages_in_toctree_order
 from .nodes import detached_copy, instructor_note_node
 from .schedule import duration, page_title
-from .timing import Timing, lesson_timings, toctree_order
+from .timing import Timing, lesson_timings
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
@@ -283,7 +284,7 @@ class InstructorGuide(SphinxPostTransform):
         timings = lesson_timings(env)
         notes = _notes(env)
         sections: list[nodes.Node] = []
-        for docname in toctree_order(env):
+        for docname in pages_in_toctree_order(env):
             if docname not in timings and docname not in notes:
                 continue
             section = nodes.section(ids=[f"lesson-guide-{nodes.make_id(docname)}"])

@@ -57,6 +57,26 @@ def rewrite_all_if_navigation_changed(app: Sphinx, env: BuildEnvironment) -> lis
     return sorted(env.all_docs)
 
 
+def pages_in_toctree_order(env: BuildEnvironment) -> list[str]:
+    """Every page in the reading order of the toctree from the root document.
+
+    Depth first, children in toctree order: the order of the navigation and of next/prev.
+    Pages no toctree reaches (orphans) follow, sorted by name, so nothing is dropped.
+    """
+    ordered: list[str] = []
+    seen: set[str] = set()
+    stack = [env.config.root_doc]
+    while stack:
+        docname = stack.pop()
+        if docname in seen or docname not in env.all_docs:
+            continue
+        seen.add(docname)
+        ordered.append(docname)
+        stack.extend(reversed(env.toctree_includes.get(docname, [])))
+    ordered.extend(sorted(set(env.all_docs) - seen))
+    return ordered
+
+
 class RemovedPageOutputs:
     """Remember the pages removed since the last build, and delete their HTML afterwards."""
 

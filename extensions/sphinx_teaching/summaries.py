@@ -29,6 +29,7 @@ from sphinx.util.osutil import SEP
 
 from . import nodes as box_nodes
 from .kinds import KINDS_BY_NAME
+from .navigation import pages_in_toctree_order
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
@@ -231,25 +232,6 @@ def note_summaries(document: nodes.document) -> list[str]:
             continue
         placed.append(name)
     return placed
-
-
-# --- Ordering --------------------------------------------------------------------------------
-
-
-def pages_in_toctree_order(env: BuildEnvironment) -> list[str]:
-    """Every page: the root document and its toctrees depth first, then the rest by name."""
-    ordered: list[str] = []
-    seen: set[str] = set()
-    stack = [env.config.root_doc]
-    while stack:
-        docname = stack.pop()
-        if docname in seen or docname not in env.all_docs:
-            continue
-        seen.add(docname)
-        ordered.append(docname)
-        stack.extend(reversed(env.toctree_includes.get(docname, [])))
-    ordered.extend(sorted(set(env.all_docs) - seen))
-    return ordered
 
 
 # --- Rendering -------------------------------------------------------------------------------

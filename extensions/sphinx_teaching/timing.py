@@ -18,7 +18,8 @@ Both end up in Sphinx's page metadata (``env.metadata``). This module checks eac
 (a whole number of minutes, not negative, not more than ``lesson_timing_max_minutes``) and
 keeps the result per page in the build environment, purged and merged with the page, so that
 incremental and parallel builds see exactly the timings of the current sources. Other
-features read them through :func:`lesson_timings` and :func:`toctree_order`.
+features read them through :func:`lesson_timings`, in toctree order with
+:func:`lessons_in_order`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.environment.collectors import EnvironmentCollector
 
+from .navigation import pages_in_toctree_order
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
@@ -174,30 +176,12 @@ def lesson_timings(env: BuildEnvironment) -> dict[str, Timing]:
     return dict(_store(env))
 
 
-def toctree_order(env: BuildEnvironment) -> list[str]:
-    """Every page, in the reading order of the toctree from the root document.
-
-    Pages no toctree reaches (orphans) follow, sorted by name, so nothing is dropped.
-    """
-    ordered: list[str] = []
-    seen: set[str] = set()
-    stack = [env.config.root_doc]
-    # Depth first, children in toctree order: the order of the navigation and of next/prev.
-    while stack:
-        docname = stack.pop()
-        if docname in seen or docname not in env.all_docs:
-            continue
-        seen.add(docname)
-        ordered.append(docname)
-        stack.extend(reversed(env.toctree_includes.get(docname, [])))
-    ordered.extend(sorted(set(env.all_docs) - seen))
-    return ordered
-
-
 def lessons_in_order(env: BuildEnvironment) -> list[tuple[str, Timing]]:
     """The pages with a timing, in toctree order."""
     timings = _store(env)
-    return [(docname, timings[docname]) for docname in toctree_order(env) if docname in timings]
+    return [
+        (docname, timings[docname]) for docname in pages_in_toctree_order(env) if docname in timings
+    ]
 
 
 def check_max_minutes(app: Sphinx, config: Config) -> None:
