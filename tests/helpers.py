@@ -191,3 +191,20 @@ def run_sphinx(
     warnings = warning_file.read_text("utf-8") if warning_file.exists() else ""
     warnings = _ANSI_ESCAPE.sub("", warnings)
     return ProcessBuild(completed.returncode, warnings, completed.stderr, outdir)
+
+
+def build_once(builder: str, srcdir: Path, *, cleanly: bool = False, **kwargs) -> SphinxTestApp:
+    """Build ``srcdir`` in this process and undo Sphinx's global registrations at once.
+
+    The output and pickled doctrees stay on disk for the tests to read; cleaning up right away
+    lets later builds in the same process start clean. ``cleanly`` fails on any warning.
+    """
+    app = make_test_app(builder, srcdir, **kwargs)
+    try:
+        if cleanly:
+            build_cleanly(app)
+        else:
+            app.build()
+    finally:
+        app.cleanup()
+    return app

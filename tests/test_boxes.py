@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
+from helpers import build_once, copy_root, read_html, warnings_of
 from sphinx_teaching import nodes as box_nodes
 from sphinx_teaching.kinds import BOX_KINDS, KINDS_BY_DIRECTIVE, KINDS_BY_NAME
 
@@ -30,14 +30,9 @@ def expected_ids(page_directives: list[str]) -> list[tuple[str, str, bool]]:
 @pytest.fixture(scope="module")
 def boxes_app(rootdir, tmp_path_factory):
     """One clean HTML build of the test root, shared by the tests of this module."""
-    app = make_test_app("html", copy_root(rootdir, "boxes", tmp_path_factory.mktemp("boxes")))
-    try:
-        build_cleanly(app)
-    finally:
-        # Undo the global docutils registrations now, so later builds in this process start
-        # clean; the output and the pickled doctrees stay on disk for the tests to read.
-        app.cleanup()
-    return app
+    return build_once(
+        "html", copy_root(rootdir, "boxes", tmp_path_factory.mktemp("boxes")), cleanly=True
+    )
 
 
 @pytest.mark.parametrize("page", SYNTAX_PAGES)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_root, make_test_app, warnings_of
+from helpers import build_once, copy_root, warnings_of
 from sphinx_teaching.warnings import LessonWarning
 
 #: (page, line, subtype) of every warning the root must give, and no other.
@@ -54,12 +54,7 @@ def parsed(warnings: list[str]) -> dict[tuple[str, int, str], str]:
 
 
 def build_checks(tmp_path_factory_or_path, rootdir, **kwargs):
-    app = make_test_app("html", copy_root(rootdir, "checks", tmp_path_factory_or_path), **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build_once("html", copy_root(rootdir, "checks", tmp_path_factory_or_path), **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from helpers import copy_root, make_test_app, read_html, warnings_of
+from helpers import build_once, copy_root, read_html, warnings_of
 
 #: Markup that would run in a browser if it reached the page as HTML.
 _EVENT_ATTRIBUTE = re.compile(r"^on", re.IGNORECASE)
@@ -20,12 +20,7 @@ _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
 
 @pytest.fixture(scope="module")
 def escaping_app(rootdir, tmp_path_factory):
-    app = make_test_app("html", copy_root(rootdir, "escaping", tmp_path_factory.mktemp("esc")))
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build_once("html", copy_root(rootdir, "escaping", tmp_path_factory.mktemp("esc")))
 
 
 def boxes(app, page):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
+from helpers import build_cleanly, build_once, copy_root, make_test_app, read_html, warnings_of
 from sphinx_teaching.instructor import instructor_notes
 
 #: A phrase from each note of the test root, as it appears in the sources.
@@ -34,33 +34,20 @@ NOTE_WORDS = [
 
 
 def build(srcdir: Path, **kwargs):
-    app = make_test_app("html", srcdir, **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build_once("html", srcdir, **kwargs)
 
 
 @pytest.fixture(scope="module")
 def learner(rootdir, tmp_path_factory):
-    app = make_test_app("html", copy_root(rootdir, "schedule", tmp_path_factory.mktemp("learner")))
-    try:
-        build_cleanly(app)
-    finally:
-        app.cleanup()
-    return app
+    return build_once(
+        "html", copy_root(rootdir, "schedule", tmp_path_factory.mktemp("learner")), cleanly=True
+    )
 
 
 @pytest.fixture(scope="module")
 def instructor(rootdir, tmp_path_factory):
     srcdir = copy_root(rootdir, "schedule", tmp_path_factory.mktemp("instructor"))
-    app = make_test_app("html", srcdir, tags=["instructor"])
-    try:
-        build_cleanly(app)
-    finally:
-        app.cleanup()
-    return app
+    return build_once("html", srcdir, tags=["instructor"], cleanly=True)
 
 
 # --- The learner build ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import shutil
 import pytest
 from command_helpers import failure_report, line_of, manifest_of, run_scenarios, scenario_named
 
-from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
+from helpers import build_once, copy_root, read_html, warnings_of
 from sphinx_teaching.runnable import MANIFEST_NAME
 from sphinx_teaching.shell_text import modules_used, output_matches, parse_console
 from sphinx_teaching.warnings import LessonWarning
@@ -21,12 +21,9 @@ from sphinx_teaching.warnings import LessonWarning
 @pytest.fixture(scope="module")
 def runnable_app(rootdir, tmp_path_factory):
     """One clean HTML build of tests/roots/test-runnable."""
-    app = make_test_app("html", copy_root(rootdir, "runnable", tmp_path_factory.mktemp("runnable")))
-    try:
-        build_cleanly(app)
-    finally:
-        app.cleanup()
-    return app
+    return build_once(
+        "html", copy_root(rootdir, "runnable", tmp_path_factory.mktemp("runnable")), cleanly=True
+    )
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
+from helpers import build_once, copy_root, make_test_app, read_html, warnings_of
 from sphinx_teaching.schedule import Break, compute_schedule
 from sphinx_teaching.timing import Timing, lesson_timings
 from sphinx_teaching.warnings import LessonWarning
@@ -47,12 +47,7 @@ def schedule_rows(soup) -> list[tuple[str, ...]]:
 
 def build(srcdir: Path, **kwargs):
     """Build ``srcdir`` (into its own _build) and return the finished app."""
-    app = make_test_app("html", srcdir, **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build_once("html", srcdir, **kwargs)
 
 
 def html_files(outdir: Path) -> dict[str, bytes]:
@@ -64,12 +59,9 @@ def html_files(outdir: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def schedule_app(rootdir, tmp_path_factory):
-    app = make_test_app("html", copy_root(rootdir, "schedule", tmp_path_factory.mktemp("schedule")))
-    try:
-        build_cleanly(app)
-    finally:
-        app.cleanup()
-    return app
+    return build_once(
+        "html", copy_root(rootdir, "schedule", tmp_path_factory.mktemp("schedule")), cleanly=True
+    )
 
 
 # --- Arithmetic -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
+from helpers import build_cleanly, build_once, copy_root, make_test_app, read_html, warnings_of
 from sphinx_teaching.assets import STATIC_DIR
 from sphinx_teaching.sitetabs import site_tabs, site_variant
 
@@ -34,24 +34,14 @@ PAGE_WEIGHT_BUDGET = 15 * 1024
 
 def build(rootdir, tmp_path_factory, builder="html", name="sitetabs", **kwargs):
     """Build a fresh copy of ``test-<name>``; return the app (already cleaned up)."""
-    app = make_test_app(
-        builder, copy_root(rootdir, name, tmp_path_factory.mktemp(builder)), **kwargs
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build_once(builder, copy_root(rootdir, name, tmp_path_factory.mktemp(builder)), **kwargs)
 
 
 @pytest.fixture(scope="module")
 def html_app(rootdir, tmp_path_factory):
-    app = make_test_app("html", copy_root(rootdir, "sitetabs", tmp_path_factory.mktemp("html")))
-    try:
-        build_cleanly(app)
-    finally:
-        app.cleanup()
-    return app
+    return build_once(
+        "html", copy_root(rootdir, "sitetabs", tmp_path_factory.mktemp("html")), cleanly=True
+    )
 
 
 def text_of(element) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_cleanly, copy_root, make_test_app, read_html, warnings_of
+from helpers import build_cleanly, build_once, copy_root, make_test_app, read_html, warnings_of
 
 SUMMARY_PAGES = ["summaries/keypoints", "summaries/objectives", "summaries/exercises"]
 LESSONS_IN_TOCTREE_ORDER = ["Zeta lesson", "Alpha lesson", "MyST lesson", "Escaping <b>lesson</b>"]
@@ -22,12 +22,9 @@ LESSONS_IN_TOCTREE_ORDER = ["Zeta lesson", "Alpha lesson", "MyST lesson", "Escap
 @pytest.fixture(scope="module")
 def summaries_app(rootdir, tmp_path_factory):
     """One clean HTML build of tests/roots/test-summaries, shared by the tests that read it."""
-    app = make_test_app("html", copy_root(rootdir, "summaries", tmp_path_factory.mktemp("sum")))
-    try:
-        build_cleanly(app)
-    finally:
-        app.cleanup()
-    return app
+    return build_once(
+        "html", copy_root(rootdir, "summaries", tmp_path_factory.mktemp("sum")), cleanly=True
+    )
 
 
 def summary_of(app, docname):
