@@ -355,6 +355,42 @@ def test_every_marking_mistake_is_reported_at_its_line(make_app, rootdir, tmp_pa
     assert len([w for w in warnings if "[lesson." in w]) == 11, text
 
 
+def test_a_page_is_checked_when_read_and_the_manifest_written_when_pages_change(
+    make_app, rootdir, tmp_path
+):
+    """Incremental builds: the checks and the manifest follow the pages read, no more."""
+    srcdir = copy_root(rootdir, "runnable-bad", tmp_path)
+    first = make_app("html", srcdir=srcdir)
+    first.build()
+    first.cleanup()
+    mistakes = [w for w in warnings_of(first) if "bad.rst:" in w and "[lesson.command" in w]
+    assert mistakes
+    manifest = first.doctreedir / MANIFEST_NAME
+    written = manifest.stat().st_mtime_ns
+
+    # Nothing changed: no page is read, so nothing is checked or written again.
+    unchanged = make_app("html", srcdir=srcdir, freshenv=False)
+    unchanged.build()
+    unchanged.cleanup()
+    assert not [w for w in warnings_of(unchanged) if "[lesson.command" in w]
+    assert manifest.stat().st_mtime_ns == written
+
+    # The page is edited: read again, its mistakes are reported again, the manifest follows.
+    bad = srcdir / "bad.rst"
+    bad.write_text(
+        bad.read_text("utf-8") + "\n.. lesson-command::\n   :scenario: added\n\n"
+        "   $ echo added\n   added\n",
+        "utf-8",
+    )
+    edited = make_app("html", srcdir=srcdir, freshenv=False)
+    edited.build()
+    again = [w for w in warnings_of(edited) if "bad.rst:" in w and "[lesson.command" in w]
+    assert sorted(again) == sorted(mistakes)
+    assert manifest.stat().st_mtime_ns != written
+    scenarios = {scenario.name for scenario in _scenarios(manifest_of(edited.doctreedir), "bad")}
+    assert "added" in scenarios
+
+
 def test_known_modules_file_problems_are_reported(make_app, rootdir, tmp_path):
     app = build(
         make_app, rootdir, tmp_path, "runnable-bad",

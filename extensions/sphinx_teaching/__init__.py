@@ -54,7 +54,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     return {
         "version": __version__,
         # Raise when the shape of the data we keep in the build environment changes.
-        "env_version": 1,
+        "env_version": 2,
         # Cross-page data lives in the environment, with purge and merge handlers.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

@@ -10,10 +10,11 @@ with it:
   centre in the known-modules file (``lesson_known_modules``).
 
 The blocks are collected from the doctrees (both syntaxes, any nesting) into the build
-environment with purge and merge, checked after reading, and written to
-``<doctreedir>/lesson-commands.json`` at the end of every build, where :mod:`.sandbox` reads
-them. Plain shell code blocks in lesson pages (pages in ``lesson_check_folders`` or with
-``teaching``/``exercises`` timing) are reported, so no command slips through unmarked.
+environment with purge and merge, checked as their page is read, and written to
+``<doctreedir>/lesson-commands.json`` at the end of a build that read or removed a page, where
+:mod:`.sandbox` reads them. Plain shell code blocks in lesson pages (pages in
+``lesson_check_folders`` or with ``teaching``/``exercises`` timing) are reported, so no
+command slips through unmarked.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from .checks import is_lesson_page as in_lesson_folder
 from .shell_text import (
     CONSOLE_LANGUAGES,
     SHELL_LANGUAGES,
+    Command,
+    ParsedBlock,
     cluster_commands_used,
     modules_used,
     parse_block,
@@ -133,12 +136,12 @@ class LessonCommandDirective(CodeBlock):
 
 
 def _is_myst(directive: CodeBlock) -> bool:
-    """Whether MyST-Parser runs this directive (it counts content lines differently)."""
-    try:
-        from myst_parser.mocking import MockStateMachine
-    except ImportError:  # MyST is not installed: every directive is reStructuredText
-        return False
-    return isinstance(directive.state_machine, MockStateMachine)
+    """Whether MyST-Parser runs this directive (it counts content lines differently).
+
+    Told by the module of the state machine's class rather than by importing MyST's, so a
+    site without MyST pages does not pay for importing MyST-Parser on its first block.
+    """
+    return type(directive.state_machine).__module__.startswith("myst_parser.")
 
 
 def block_record(literal: nodes.literal_block, docname: str, env: BuildEnvironment) -> dict | None:
@@ -157,26 +160,37 @@ def block_record(literal: nodes.literal_block, docname: str, env: BuildEnvironme
         kind, first_line = "cluster", literal[ATTR_FIRST_LINE]
     else:  # a lesson-command without either option: reported by the checks
         kind, first_line = "unmarked", literal[ATTR_FIRST_LINE]
+    text = literal.astext()
+    # Parsed once, as the page is read: the checks and the manifest both use the result.
+    parsed = parse_block(text, language, first_line) if marked else None
     return {
         "kind": kind,
         "source": str(source),
         "line": line,
         "first_line": first_line,
         "language": language,
-        "text": literal.astext(),
+        "text": text,
         "scenario": literal.get(ATTR_SCENARIO, ""),
         "cluster": literal.get(ATTR_CLUSTER, ""),
         "output": literal.get(ATTR_OUTPUT, "compare"),
         "hidden": bool(literal.get(ATTR_HIDDEN, False)),
         "marked": marked,
+        "commands": [command.to_json() for command in parsed.commands] if parsed else [],
+        "stray": [list(pair) for pair in parsed.stray] if parsed else [],
     }
 
 
 class CommandCollector(EnvironmentCollector):
-    """Keeps every shell block of every page in ``env.lesson_commands`` (docname -> blocks)."""
+    """Keeps every shell block of every page in ``env.lesson_commands`` (docname -> blocks).
+
+    It also notes what this build changed: the pages whose blocks are checked after reading
+    (only those read again, as Sphinx warns about a page only when it reads it), and whether
+    the manifest must be written again.
+    """
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         _data(env).pop(docname, None)
+        setattr(env, _MANIFEST_STALE, True)
 
     def merge_other(
         self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
@@ -208,6 +222,24 @@ def _data(env: BuildEnvironment) -> dict[str, list[dict]]:
     if not hasattr(env, "lesson_commands"):
         env.lesson_commands = {}
     return env.lesson_commands
+
+
+#: Environment attributes for one build (reset as it starts): the pages read in it, whose
+#: blocks are still to check, and whether any page's blocks changed (the manifest is stale).
+_TO_CHECK = "lesson_commands_to_check"
+_MANIFEST_STALE = "lesson_commands_manifest_stale"
+
+
+def start_build(app: Sphinx) -> None:
+    setattr(app.env, _TO_CHECK, set())
+    setattr(app.env, _MANIFEST_STALE, False)
+
+
+def note_pages_to_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: the pages this build reads (in workers too, with ``-j``)."""
+    getattr(env, _TO_CHECK).update(docnames)
+    if docnames:
+        setattr(env, _MANIFEST_STALE, True)
 
 
 def remove_hidden_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -306,7 +338,11 @@ def check_blocks(app: Sphinx, env: BuildEnvironment) -> None:
             for line, problem in problems:
                 warn(LessonWarning.CONFIG, problem, location=f"{path}:{line}" if line else None)
     check_unmarked = app.config.lesson_commands_check_unmarked is not False
-    for docname in sorted(data):
+    # Only the pages read in this build: the others were checked when they were read, and a
+    # change to the known-modules file has the pages that depend on it read again.
+    to_check, checked = getattr(env, _TO_CHECK, set(data)), set()
+    setattr(env, _TO_CHECK, checked)
+    for docname in sorted(to_check & data.keys()):
         unmarked_matters = check_unmarked and is_lesson_page(env, docname)
         for block in data[docname]:
             _check_block(block, unmarked_matters, centres)
@@ -343,7 +379,10 @@ def _check_block(block: dict, unmarked_matters: bool, centres: dict | None) -> N
             location=_location(block),
         )
         return
-    parsed = parse_block(block["text"], block["language"], block["first_line"])
+    parsed = ParsedBlock(
+        [Command.from_json(command) for command in block["commands"]],
+        [(line, text) for line, text in block["stray"]],
+    )
     if block["language"] in CONSOLE_LANGUAGES:
         for line, text in parsed.stray:
             warn(
@@ -414,8 +453,7 @@ def manifest(app: Sphinx) -> dict:
         scenarios: dict[str, list[dict]] = {}
         cluster_blocks = []
         for block in blocks:
-            parsed = parse_block(block["text"], block["language"], block["first_line"])
-            commands = [command.to_json() for command in parsed.commands]
+            commands = block["commands"]
             entry = {
                 "line": block["line"],
                 "source": block["source"],
@@ -429,7 +467,7 @@ def manifest(app: Sphinx) -> dict:
             elif block["kind"] == "cluster" and not block["scenario"]:
                 entry["cluster"] = block["cluster"]
                 entry["modules"] = sorted(
-                    {module for command in parsed.commands for module in modules_used(command.text)}
+                    {module for command in commands for module in modules_used(command["text"])}
                 )
                 cluster_blocks.append(entry)
         pages.append(
@@ -454,12 +492,20 @@ def manifest(app: Sphinx) -> dict:
 
 
 def write_manifest(app: Sphinx, exception: Exception | None) -> None:
-    """Write the manifest next to the doctrees, for the tests (and any other tool)."""
+    """Write the manifest next to the doctrees, for the tests (and any other tool).
+
+    Only when a page was read or removed in this build, or the file is missing: otherwise
+    the manifest of the last build is still exact.
+    """
     if exception is not None:
         return
     path = Path(app.doctreedir) / MANIFEST_NAME
+    if path.is_file() and not getattr(app.env, _MANIFEST_STALE, True):
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(manifest(app), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    # Compact (no indent): json's fast C encoder then writes it, in a few milliseconds.
+    text = json.dumps(manifest(app), sort_keys=True, separators=(",", ":"))
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def read_config(app: Sphinx, config: Any) -> None:
@@ -495,5 +541,8 @@ def setup_runnable(app: Sphinx) -> None:
     app.add_env_collector(CommandCollector)
     app.connect("doctree-resolved", remove_hidden_blocks, priority=900)
     app.connect("config-inited", read_config)
+    app.connect("builder-inited", start_build)
+    # Late, after any handler that adds pages to read.
+    app.connect("env-before-read-docs", note_pages_to_read, priority=900)
     app.connect("env-check-consistency", check_blocks)
     app.connect("build-finished", write_manifest)
