@@ -104,6 +104,20 @@ def test_incremental_build_gives_the_same_site_as_a_clean_build(rootdir, tmp_pat
     assert_same_tree(outdir, clean_out)
 
 
+def test_retitling_one_page_updates_the_navigation_of_every_page(rootdir, tmp_path):
+    """Only the retitled page is read again; the others' navigation must follow it."""
+    srcdir = copy_root(rootdir, "course", tmp_path / "incremental")
+    outdir = build(srcdir, tmp_path / "incremental" / "build")
+    venv = srcdir / "lessons" / "venv.rst"
+    write(venv, venv.read_text().replace("Virtual environments with venv\n=====", "Venv\n====="))
+    build(srcdir, tmp_path / "incremental" / "build")
+    assert "Venv</a>" in (outdir / "lessons" / "intro.html").read_text()
+
+    clean_src = tmp_path / "clean" / "src"
+    shutil.copytree(srcdir, clean_src)
+    assert_same_tree(outdir, build(clean_src, tmp_path / "clean" / "build"))
+
+
 def test_a_build_with_nothing_changed_writes_nothing(rootdir, tmp_path):
     srcdir = copy_root(rootdir, "course", tmp_path)
     outdir = build(srcdir, tmp_path / "build")

@@ -28,19 +28,49 @@ if TYPE_CHECKING:
 
 #: Where the fingerprint of the last build is kept (pickled with the environment).
 FINGERPRINT_ATTRIBUTE = "lesson_navigation_fingerprint"
+#: Each page's share of the fingerprint, kept until the page is read again or removed: a page's
+#: toctree, title and table of contents change only when Sphinx reads it.
+PAGE_DIGESTS_ATTRIBUTE = "lesson_navigation_page_digests"
+
+
+def _page_digests(env: BuildEnvironment) -> dict[str, str]:
+    digests = getattr(env, PAGE_DIGESTS_ATTRIBUTE, None)
+    if digests is None:
+        digests = {}
+        setattr(env, PAGE_DIGESTS_ATTRIBUTE, digests)
+    return digests
+
+
+def page_digest(env: BuildEnvironment, docname: str) -> str:
+    """A digest of what one page gives the navigation: its toctree, title and contents."""
+    digest = hashlib.sha256(docname.encode())
+    digest.update(repr(env.toctree_includes.get(docname, [])).encode())
+    if (title := env.titles.get(docname)) is not None:
+        digest.update(clean_astext(title).encode())
+    if (toc := env.tocs.get(docname)) is not None:
+        digest.update(toc.pformat().encode())
+    return digest.hexdigest()
+
+
+def forget_page_digest(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """``env-purge-doc``: the page is read again or removed, so its digest is out of date."""
+    _page_digests(env).pop(docname, None)
 
 
 def navigation_fingerprint(env: BuildEnvironment) -> str:
     """A digest of the pages, their toctrees, titles and tables of contents, and the titles
-    of every ``:ref:`` label (a link to a section or box elsewhere shows its title)."""
+    of every ``:ref:`` label (a link to a section or box elsewhere shows its title).
+
+    Only the pages read in this build are digested afresh; the others keep theirs.
+    """
+    digests = _page_digests(env)
+    for docname in env.all_docs.keys() - digests.keys():
+        digests[docname] = page_digest(env, docname)
+    for docname in digests.keys() - env.all_docs.keys():
+        del digests[docname]
     digest = hashlib.sha256()
-    for docname in sorted(env.all_docs):
-        digest.update(docname.encode())
-        digest.update(repr(env.toctree_includes.get(docname, [])).encode())
-        if (title := env.titles.get(docname)) is not None:
-            digest.update(clean_astext(title).encode())
-        if (toc := env.tocs.get(docname)) is not None:
-            digest.update(toc.pformat().encode())
+    for docname in sorted(digests):
+        digest.update(digests[docname].encode())
     labels = env.domains.standard_domain.labels
     digest.update(repr(sorted(labels.items())).encode())
     return digest.hexdigest()
@@ -131,6 +161,7 @@ def drop_words_without_pages(app: Sphinx) -> list[tuple[str, dict[str, object], 
 
 def setup_navigation(app: Sphinx) -> None:
     """Connect the navigation check and the clean-up of removed pages."""
+    app.connect("env-purge-doc", forget_page_digest)
     app.connect("env-updated", rewrite_all_if_navigation_changed)
     outputs = RemovedPageOutputs()
     app.connect("env-get-outdated", outputs.note_removed)
