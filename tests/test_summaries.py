@@ -290,6 +290,31 @@ def test_incremental_build_shows_the_change_on_the_summary_page(rootdir, tmp_pat
     assert "Added exercise" in (outdir / "summaries" / "exercises.html").read_text("utf-8")
 
 
+def test_only_the_summaries_an_edit_changes_are_written_again(rootdir, tmp_path):
+    src = copy_root(rootdir, "summaries", tmp_path)
+    outdir = build(src, tmp_path / "build")
+    pages = ["keypoints", "exercises", "objectives"]
+
+    def written() -> dict[str, int]:
+        return {page: (outdir / "summaries" / f"{page}.html").stat().st_mtime_ns for page in pages}
+
+    before = written()
+    edit_keypoint(src)
+    build(src, tmp_path / "build")
+    after = written()
+    # The key points changed; the exercises and objectives of the edited page did not.
+    assert after["keypoints"] != before["keypoints"]
+    assert after["exercises"] == before["exercises"]
+    assert after["objectives"] == before["objectives"]
+
+    page = src / "lessons" / "alpha.rst"
+    page.write_text(page.read_text().replace(":: Alpha exercise", ":: Alpha exercise, edited"))
+    touch_later(page)
+    build(src, tmp_path / "build")
+    assert written()["exercises"] != after["exercises"]
+    assert "Alpha exercise, edited" in (outdir / "summaries" / "exercises.html").read_text()
+
+
 def test_parallel_build_writes_what_a_serial_build_writes(rootdir, tmp_path):
     src = copy_root(rootdir, "summaries", tmp_path)
     serial = build(src, tmp_path / "serial", parallel=1)

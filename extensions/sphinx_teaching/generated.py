@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
 #: Set when this build reads or removes any page; cleared when the build starts.
@@ -73,6 +75,28 @@ def track_generated_pages(app: Sphinx, placeholder: type[nodes.Element], attribu
 
 
 # --- Links from generated content -------------------------------------------------------------
+
+
+def page_reference(
+    builder: Builder, fromdoc: str, todoc: str, label: list[nodes.Node], anchor: str = ""
+) -> nodes.Element:
+    """A resolved link from ``fromdoc`` to ``todoc`` (at ``anchor``), or the bare label where
+    the format has no links.
+
+    For content put in place after the post-transforms (``doctree-resolved``): the link is
+    what Sphinx would resolve a ``:doc:`` reference to, without a pending cross-reference
+    for every post-transform to walk over again.
+    """
+    try:
+        uri = builder.get_relative_uri(fromdoc, todoc)
+    except NoUri:
+        return nodes.inline("", "", *label)
+    # Where pages are parts of one file (singlehtml) the page's own URI is already an anchor;
+    # ids repeat from page to page there, so the page's anchor is the one that is right.
+    if anchor and "#" not in uri:
+        uri += "#" + anchor
+    return nodes.reference("", "", *label, internal=True, refuri=uri)
+
 
 #: Attribute of the wrapper around a link that gets an anchor once resolved.
 _ANCHOR = "lesson_anchor"

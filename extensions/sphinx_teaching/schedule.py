@@ -25,16 +25,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import clean_astext
 
 from .badinput import TakesNoArgument, report_unexpected_argument
-from .generated import page_link, track_generated_pages
+from .generated import page_reference, track_generated_pages
 from .timing import Timing, lessons_in_order
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
@@ -329,38 +330,39 @@ class LessonScheduleDirective(TakesNoArgument, SphinxDirective):
         return [node]
 
 
-class ScheduleTable(SphinxPostTransform):
+def fill_schedules(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace each schedule placeholder by the table, from the current timings.
 
-    Runs before references are resolved (priority 10) so the table is finished like any
-    other content of the page.
+    Done on ``doctree-resolved``, after the post-transforms: the table holds nothing for them
+    to do (its links are made resolved), and a schedule of hundreds of rows would otherwise
+    be walked over by every one of them.
     """
+    placeholders = list(doctree.findall(lesson_schedule_node))
+    if not placeholders:
+        return
+    env, builder = app.env, app.builder
+    lessons = [
+        (lesson, page_title(env, lesson), timing) for lesson, timing in lessons_in_order(env)
+    ]
+    start = parse_clock(app.config.lesson_schedule_start) or 0
+    schedule = compute_schedule(
+        lessons, start, configured_breaks(app.config), configured_parallel(app.config)
+    )
 
-    default_priority = 5
+    def lesson_link(lesson: str, title: str) -> nodes.Node:
+        return page_reference(builder, docname, lesson, [nodes.Text(title)])
 
-    def run(self, **kwargs: Any) -> None:
-        placeholders = list(self.document.findall(lesson_schedule_node))
-        if not placeholders:
-            return
-        env = self.env
-        lessons = [
-            (docname, page_title(env, docname), timing) for docname, timing in lessons_in_order(env)
-        ]
-        start = parse_clock(self.config.lesson_schedule_start) or 0
-        schedule = compute_schedule(
-            lessons, start, configured_breaks(self.config), configured_parallel(self.config)
-        )
-        for placeholder in placeholders:
-            if not schedule.rows:
-                empty = nodes.paragraph("", "No lesson page declares its timing yet.")
-                empty["classes"] = list(placeholder["classes"])
-                placeholder.replace_self(empty)
-                continue
-            table = schedule_table(schedule)
-            table["classes"] += placeholder["classes"]
-            table["ids"] = list(placeholder["ids"])
-            table["names"] = list(placeholder["names"])
-            placeholder.replace_self(table)
+    for placeholder in placeholders:
+        if not schedule.rows:
+            empty = nodes.paragraph("", "No lesson page declares its timing yet.")
+            empty["classes"] = list(placeholder["classes"])
+            placeholder.replace_self(empty)
+            continue
+        table = schedule_table(schedule, lesson_link)
+        table["classes"] += placeholder["classes"]
+        table["ids"] = list(placeholder["ids"])
+        table["names"] = list(placeholder["names"])
+        placeholder.replace_self(table)
 
 
 def _cell(*children: nodes.Node | str) -> nodes.entry:
@@ -379,8 +381,13 @@ def _range(bounds: tuple[int, int]) -> str:
     return str(low) if low == high else f"{low}\u2013{high}"
 
 
-def schedule_table(schedule: Schedule) -> nodes.table:
-    """The schedule as a docutils table: every builder can write it, all text escaped."""
+def schedule_table(
+    schedule: Schedule, lesson_link: Callable[[str, str], nodes.Node]
+) -> nodes.table:
+    """The schedule as a docutils table: every builder can write it, all text escaped.
+
+    ``lesson_link(docname, title)`` makes the link of a lesson's row.
+    """
     table = nodes.table()
     group = nodes.tgroup(cols=4)
     table += group
@@ -408,7 +415,7 @@ def schedule_table(schedule: Schedule) -> nodes.table:
             )
             tr["classes"].append("lesson-schedule-break")
         else:
-            lesson = _cell(page_link(row.docname, row.title))
+            lesson = _cell(lesson_link(row.docname, row.title))
             if row.parallel:
                 lesson[0] += nodes.Text(" ")
                 lesson[0] += nodes.emphasis("", "(parallel session)")
@@ -469,6 +476,6 @@ def setup_schedule(app: Sphinx) -> None:
     app.connect("config-inited", check_schedule_config)
     app.add_node(lesson_schedule_node)
     app.add_directive("lesson-schedule", LessonScheduleDirective)
-    app.add_post_transform(ScheduleTable)
+    app.connect("doctree-resolved", fill_schedules)
     track_generated_pages(app, lesson_schedule_node, _PAGES_ATTRIBUTE)
     app.connect("env-check-consistency", check_schedule_pages)

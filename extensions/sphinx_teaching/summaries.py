@@ -9,12 +9,16 @@ a clean one. When a page with a placeholder is written, the placeholder is repla
 pages named by ``:folders:``), each entry linking back to its box. Solutions (in the exercise
 list) and instructor notes (everywhere) are left out of the copies.
 
-A summary page depends on every other page, so whenever any page is added, changed or removed,
-the pages that hold a summary are read again (``env-get-outdated``) and therefore rewritten.
+A summary page depends on the boxes of every other page. Each page's share of each summary
+is kept as a digest; when a page is added, changed or removed and its share of a summary
+differs from the last build's, the pages holding that summary are written again
+(``env-get-updated``), not read again. Changes to titles and to the order of the pages reach
+every page through :mod:`.navigation`, which then rewrites the whole site.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,12 +26,12 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.domains import Domain
-from sphinx.errors import NoUri
 from sphinx.util.docutils import SphinxDirective, new_document
 from sphinx.util.nodes import clean_astext
 from sphinx.util.osutil import SEP
 
 from . import nodes as box_nodes
+from .generated import page_reference
 from .kinds import KINDS_BY_NAME
 from .navigation import pages_in_toctree_order
 from .warnings import LessonWarning, warn
@@ -131,13 +135,21 @@ class SummaryDomain(Domain):
     ``kind``, its first ``id`` (``""`` if it has none), and copies of its ``title`` and ``body``
     nodes, without ids (an exercise's body without its solutions).
     ``summaries[docname]`` lists the summaries placed on that page.
+    ``digests[docname]`` maps the name of each summary the page has boxes for to a digest of
+    those boxes: what tells, after reading, which summaries changed.
     """
 
     name = "lesson_summaries"
     label = "Lesson summaries"
     # Raise when the shape of the stored data changes: Sphinx then reads every page afresh.
-    data_version = 1
-    initial_data: ClassVar[dict[str, Any]] = {"boxes": {}, "summaries": {}}
+    data_version = 2
+    initial_data: ClassVar[dict[str, Any]] = {"boxes": {}, "summaries": {}, "digests": {}}
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        #: The digests of the pages cleared in this build (read again or removed), as they
+        #: were before; not kept in the environment.
+        self.previous_digests: dict[str, dict[str, str]] = {}
 
     @property
     def boxes(self) -> dict[str, list[dict[str, Any]]]:
@@ -147,24 +159,39 @@ class SummaryDomain(Domain):
     def summaries(self) -> dict[str, list[str]]:
         return self.data["summaries"]
 
+    @property
+    def digests(self) -> dict[str, dict[str, str]]:
+        return self.data["digests"]
+
     def clear_doc(self, docname: str) -> None:
         self.boxes.pop(docname, None)
         self.summaries.pop(docname, None)
+        self.previous_digests.setdefault(docname, self.digests.pop(docname, {}))
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
-            if docname in otherdata["boxes"]:
-                self.boxes[docname] = otherdata["boxes"][docname]
-            if docname in otherdata["summaries"]:
-                self.summaries[docname] = otherdata["summaries"][docname]
+            for key in ("boxes", "summaries", "digests"):
+                if docname in otherdata[key]:
+                    self.data[key][docname] = otherdata[key][docname]
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         entries = [box_entry(box) for box in document.findall(is_collected_box)]
         if entries:
             self.boxes[docname] = entries
+            self.digests[docname] = summary_digests(entries)
         placed = note_summaries(document)
         if placed:
             self.summaries[docname] = placed
+
+    def changed_summaries(self) -> set[str]:
+        """The summaries whose boxes changed in this build; forgets the previous digests."""
+        changed: set[str] = set()
+        for docname, before in self.previous_digests.items():
+            after = self.digests.get(docname, {})
+            changed.update(name for name in before.keys() | after.keys()
+                           if before.get(name) != after.get(name))  # fmt: skip
+        self.previous_digests = {}
+        return changed
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.Element]]:
         return []
@@ -206,6 +233,24 @@ def box_entry(box: box_nodes.TeachingBox) -> dict[str, Any]:
         "title": title_copy,
         "body": body,
     }
+
+
+def summary_digests(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """For each summary that lists some of these boxes, a digest of those boxes."""
+    digests: dict[str, str] = {}
+    for summary in SUMMARIES:
+        digest = hashlib.sha256()
+        listed = False
+        for entry in entries:
+            if entry["kind"] not in summary.kinds:
+                continue
+            listed = True
+            digest.update(f"{entry['kind']}\0{entry['id']}\0".encode())
+            for node in [entry["title"], *entry["body"]]:
+                digest.update(node.pformat().encode() if node is not None else b"\0")
+        if listed:
+            digests[summary.name] = digest.hexdigest()
+    return digests
 
 
 def drop_ids(node: nodes.Node) -> None:
@@ -281,7 +326,7 @@ def render_summary(
         heading["heading-level"] = level
         page_title = env.titles.get(docname)
         title_text = clean_astext(page_title) if page_title is not None else docname
-        heading += link(builder, fromdoc, docname, "", [nodes.Text(title_text)])
+        heading += page_reference(builder, fromdoc, docname, [nodes.Text(title_text)])
         container += heading
         for entry in entries:
             container += render_entry(builder, entry, docname, fromdoc)
@@ -298,28 +343,13 @@ def render_entry(
     title = entry["title"].deepcopy() if entry["title"] is not None else None
     label = [*flatten_links(title.children)] if title is not None else [nodes.Text(entry["kind"])]
     paragraph = nodes.paragraph("", "", classes=["lesson-summary-entry-title"])
-    paragraph += link(builder, fromdoc, docname, entry["id"], label)
+    paragraph += page_reference(builder, fromdoc, docname, label, entry["id"])
     box += paragraph
     for child in entry["body"]:
         copy = child.deepcopy()
         retarget_references(copy, docname, fromdoc)
         box += copy
     return box
-
-
-def link(
-    builder: Builder, fromdoc: str, todoc: str, anchor: str, label: list[nodes.Node]
-) -> nodes.Element:
-    """A link to ``todoc#anchor``, or the bare label where the format has no links."""
-    try:
-        uri = builder.get_relative_uri(fromdoc, todoc)
-    except NoUri:
-        return nodes.inline("", "", *label)
-    # Where pages are parts of one file (singlehtml) the page's own URI is already an anchor;
-    # box ids repeat from page to page there, so the page's anchor is the one that is right.
-    if anchor and "#" not in uri:
-        uri += "#" + anchor
-    return nodes.reference("", "", *label, internal=True, refuri=uri)
 
 
 def flatten_links(children: Iterable[nodes.Node]) -> Iterator[nodes.Node]:
@@ -351,14 +381,15 @@ def retarget_references(node: nodes.Node, sourcedoc: str, fromdoc: str) -> None:
 # --- Incremental builds ----------------------------------------------------------------------
 
 
-def reread_summary_pages(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """When any page is added, changed or removed, read the summary pages again too."""
-    if not (added or changed or removed):
-        return []
+def summary_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: the pages holding a summary whose boxes changed in this build."""
     domain: SummaryDomain = env.domains[SummaryDomain.name]  # type: ignore[assignment]
-    return sorted(set(domain.summaries) - removed)
+    changed = domain.changed_summaries()
+    if not changed:
+        return []
+    return sorted(
+        docname for docname, placed in domain.summaries.items() if changed.intersection(placed)
+    )
 
 
 def setup_summaries(app: Sphinx) -> None:
@@ -371,4 +402,4 @@ def setup_summaries(app: Sphinx) -> None:
             directive = type(class_name, (SummaryDirective,), {"summary": summary})
             app.add_directive(directive_name, directive)
     app.connect("doctree-resolved", replace_placeholders)
-    app.connect("env-get-outdated", reread_summary_pages)
+    app.connect("env-get-updated", summary_pages_to_rewrite)
