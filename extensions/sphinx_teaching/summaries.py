@@ -9,16 +9,16 @@ a clean one. When a page with a placeholder is written, the placeholder is repla
 pages named by ``:folders:``), each entry linking back to its box. Solutions (in the exercise
 list) and instructor notes (everywhere) are left out of the copies.
 
-A summary page depends on the boxes of every other page. Each page's share of each summary
-is kept as a digest; when a page is added, changed or removed and its share of a summary
-differs from the last build's, the pages holding that summary are written again
+A summary page depends on the boxes of every other page. When a page is added, changed or
+removed and its share of a summary differs from the last build's, the pages holding that
+summary are written again
 (``env-get-updated``), not read again. Changes to titles and to the order of the pages reach
 every page through :mod:`.navigation`, which then rewrites the whole site.
 """
 
 from __future__ import annotations
 
-import hashlib
+import pickle
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -131,66 +131,72 @@ class SummaryDirective(SphinxDirective):
 class SummaryDomain(Domain):
     """The boxes of every page and the pages that show a summary, keyed by docname.
 
-    ``boxes[docname]`` is a list of entries, in page order; each entry is a dict with the box's
-    ``kind``, its first ``id`` (``""`` if it has none), and copies of its ``title`` and ``body``
-    nodes, without ids (an exercise's body without its solutions).
+    ``boxes[docname]`` maps the name of each summary the page has boxes for to those boxes,
+    pickled: a list of entries in page order, each a dict with the box's ``kind``, its first
+    ``id`` (``""`` if it has none), and copies of its ``title`` and ``body`` nodes, without ids
+    (an exercise's body without its solutions). Kept pickled because every build loads the
+    environment and only a build that writes a summary needs its boxes: thousands of small
+    nodes would cost every build their loading and garbage collection. The bytes also tell,
+    compared after reading, which summaries changed.
     ``summaries[docname]`` lists the summaries placed on that page.
-    ``digests[docname]`` maps the name of each summary the page has boxes for to a digest of
-    those boxes: what tells, after reading, which summaries changed.
     """
 
     name = "lesson_summaries"
     label = "Lesson summaries"
     # Raise when the shape of the stored data changes: Sphinx then reads every page afresh.
     data_version = 2
-    initial_data: ClassVar[dict[str, Any]] = {"boxes": {}, "summaries": {}, "digests": {}}
+    initial_data: ClassVar[dict[str, Any]] = {"boxes": {}, "summaries": {}}
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
-        #: The digests of the pages cleared in this build (read again or removed), as they
-        #: were before; not kept in the environment.
-        self.previous_digests: dict[str, dict[str, str]] = {}
+        #: The boxes of the pages cleared in this build (read again or removed), as they were
+        #: before; not kept in the environment.
+        self.previous_boxes: dict[str, dict[str, bytes]] = {}
 
     @property
-    def boxes(self) -> dict[str, list[dict[str, Any]]]:
+    def boxes(self) -> dict[str, dict[str, bytes]]:
         return self.data["boxes"]
 
     @property
     def summaries(self) -> dict[str, list[str]]:
         return self.data["summaries"]
 
-    @property
-    def digests(self) -> dict[str, dict[str, str]]:
-        return self.data["digests"]
+    def entries(self, docname: str, summary: Summary) -> list[dict[str, Any]]:
+        """The boxes of ``docname`` that ``summary`` lists, as entries (see above)."""
+        pickled = self.boxes.get(docname, {}).get(summary.name)
+        return pickle.loads(pickled) if pickled is not None else []
 
     def clear_doc(self, docname: str) -> None:
-        self.boxes.pop(docname, None)
+        self.previous_boxes.setdefault(docname, self.boxes.pop(docname, {}))
         self.summaries.pop(docname, None)
-        self.previous_digests.setdefault(docname, self.digests.pop(docname, {}))
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
-            for key in ("boxes", "summaries", "digests"):
+            for key in ("boxes", "summaries"):
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         entries = [box_entry(box) for box in document.findall(is_collected_box)]
-        if entries:
-            self.boxes[docname] = entries
-            self.digests[docname] = summary_digests(entries)
+        by_summary = {
+            summary.name: pickle.dumps(listed, pickle.HIGHEST_PROTOCOL)
+            for summary in SUMMARIES
+            if (listed := [entry for entry in entries if entry["kind"] in summary.kinds])
+        }
+        if by_summary:
+            self.boxes[docname] = by_summary
         placed = note_summaries(document)
         if placed:
             self.summaries[docname] = placed
 
     def changed_summaries(self) -> set[str]:
-        """The summaries whose boxes changed in this build; forgets the previous digests."""
+        """The summaries whose boxes changed in this build; forgets the previous boxes."""
         changed: set[str] = set()
-        for docname, before in self.previous_digests.items():
-            after = self.digests.get(docname, {})
+        for docname, before in self.previous_boxes.items():
+            after = self.boxes.get(docname, {})
             changed.update(name for name in before.keys() | after.keys()
                            if before.get(name) != after.get(name))  # fmt: skip
-        self.previous_digests = {}
+        self.previous_boxes = {}
         return changed
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.Element]]:
@@ -233,24 +239,6 @@ def box_entry(box: box_nodes.TeachingBox) -> dict[str, Any]:
         "title": title_copy,
         "body": body,
     }
-
-
-def summary_digests(entries: list[dict[str, Any]]) -> dict[str, str]:
-    """For each summary that lists some of these boxes, a digest of those boxes."""
-    digests: dict[str, str] = {}
-    for summary in SUMMARIES:
-        digest = hashlib.sha256()
-        listed = False
-        for entry in entries:
-            if entry["kind"] not in summary.kinds:
-                continue
-            listed = True
-            digest.update(f"{entry['kind']}\0{entry['id']}\0".encode())
-            for node in [entry["title"], *entry["body"]]:
-                digest.update(node.pformat().encode() if node is not None else b"\0")
-        if listed:
-            digests[summary.name] = digest.hexdigest()
-    return digests
 
 
 def drop_ids(node: nodes.Node) -> None:
@@ -319,7 +307,7 @@ def render_summary(
     env = builder.env
     container = nodes.container(classes=["lesson-summary", f"lesson-summary-{summary.name}"])
     for docname in order:
-        entries = [e for e in domain.boxes.get(docname, []) if e["kind"] in summary.kinds]
+        entries = domain.entries(docname, summary)
         if not entries:
             continue
         heading = nodes.rubric("", "", classes=["lesson-summary-page"])
@@ -338,17 +326,19 @@ def render_summary(
 def render_entry(
     builder: Builder, entry: dict[str, Any], docname: str, fromdoc: str
 ) -> nodes.container:
-    """One box: its title linking back to the box, then a copy of its body."""
+    """One box: its title linking back to the box, then its body.
+
+    ``entry`` is unpickled afresh for each summary written, so its nodes are used as they are.
+    """
     box = nodes.container(classes=["lesson-summary-entry", f"lesson-summary-entry-{entry['kind']}"])
-    title = entry["title"].deepcopy() if entry["title"] is not None else None
+    title = entry["title"]
     label = [*flatten_links(title.children)] if title is not None else [nodes.Text(entry["kind"])]
     paragraph = nodes.paragraph("", "", classes=["lesson-summary-entry-title"])
     paragraph += page_reference(builder, fromdoc, docname, label, entry["id"])
     box += paragraph
     for child in entry["body"]:
-        copy = child.deepcopy()
-        retarget_references(copy, docname, fromdoc)
-        box += copy
+        retarget_references(child, docname, fromdoc)
+        box += child
     return box
 
 
