@@ -7,6 +7,7 @@ timing, in both syntaxes.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -92,6 +93,14 @@ def test_schedule_links_each_lesson(schedule_app):
         "lessons/conda.html",
         "lessons/wrapup.html",
     ]
+
+
+def test_the_schedule_is_left_out_of_the_search_index(schedule_app):
+    text = (Path(schedule_app.outdir) / "searchindex.js").read_text("utf-8")
+    index = json.loads(text.removeprefix("Search.setIndex(").removesuffix(")"))
+    # "Total" (the last row) is written on no page: only the schedule tables show it.
+    assert "total" not in index["terms"]
+    assert "overview" in index["docnames"]
 
 
 def test_timings_are_collected_in_both_syntaxes(schedule_app):

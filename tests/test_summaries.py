@@ -7,6 +7,7 @@ build writes, by comparing the output trees file by file.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -313,6 +314,20 @@ def test_only_the_summaries_an_edit_changes_are_written_again(rootdir, tmp_path)
     build(src, tmp_path / "build")
     assert written()["exercises"] != after["exercises"]
     assert "Alpha exercise, edited" in (outdir / "summaries" / "exercises.html").read_text()
+
+
+def test_search_finds_a_box_on_its_page_not_on_the_summary(rootdir, tmp_path):
+    outdir = build(copy_root(rootdir, "summaries", tmp_path), tmp_path / "build")
+    text = (outdir / "searchindex.js").read_text("utf-8")
+    index = json.loads(text.removeprefix("Search.setIndex(").removesuffix(")"))
+    docnames = index["docnames"]
+    # "keypoint" is a word of the key points only, which the key-points summary repeats.
+    pages = index["terms"]["keypoint"]
+    pages = {docnames[page] for page in ([pages] if isinstance(pages, int) else pages)}
+    assert {"lessons/alpha", "lessons/zeta", "lessons/myst-lesson"} <= pages
+    assert not {page for page in pages if page.startswith("summaries/")}
+    # The summary page itself is still found by its title.
+    assert "summaries/keypoints" in docnames
 
 
 def test_parallel_build_writes_what_a_serial_build_writes(rootdir, tmp_path):

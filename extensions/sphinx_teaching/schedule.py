@@ -359,7 +359,8 @@ def fill_schedules(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             placeholder.replace_self(empty)
             continue
         table = schedule_table(schedule, lesson_link)
-        table["classes"] += placeholder["classes"]
+        # Left out of the search index: the lesson titles it repeats are found on their pages.
+        table["classes"] += [*placeholder["classes"], "no-search"]
         table["ids"] = list(placeholder["ids"])
         table["names"] = list(placeholder["names"])
         placeholder.replace_self(table)

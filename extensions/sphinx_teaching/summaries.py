@@ -305,7 +305,11 @@ def render_summary(
 ) -> nodes.container:
     """The nodes of one summary, written from ``fromdoc``."""
     env = builder.env
-    container = nodes.container(classes=["lesson-summary", f"lesson-summary-{summary.name}"])
+    # "no-search": Sphinx's search leaves the copies out, so a search finds each box once,
+    # on its own page, rather than also on every summary that repeats it.
+    container = nodes.container(
+        classes=["lesson-summary", f"lesson-summary-{summary.name}", "no-search"]
+    )
     for docname in order:
         entries = domain.entries(docname, summary)
         if not entries:
