@@ -91,6 +91,12 @@ def page_source(number: int, variant: str) -> str:
         )
         return items
 
+    # The extension variant marks its shell block as a runnable lesson command, as a lesson
+    # of the course must (an unmarked one is reported); the floor has a plain console block.
+    if variant == "extension":
+        shell_block = [".. lesson-command::", "   :scenario: environment"]
+    else:
+        shell_block = [".. code-block:: console"]
     solution = box("solution", "Solution", "Run ``python -m venv env`` and activate it.")
     exercise_body = "Create an environment and install one package.\n\n" + solution
     parts = [
@@ -109,7 +115,7 @@ def page_source(number: int, variant: str) -> str:
         prose,
         "",
         site_tabs(),
-        ".. code-block:: console",
+        *shell_block,
         "",
         "   $ python -m venv env",
         "   $ source env/bin/activate",
@@ -184,7 +190,7 @@ def run_build(srcdir: Path, outdir: Path, *options: str) -> Build:
         started = _now()
         completed = subprocess.run(
             [sys.executable, "-c", _MEASURED_BUILD, peak_file.name,
-             "-b", "html", "-q", *options, str(srcdir), str(outdir)],
+             "-b", "html", "-q", "-W", *options, str(srcdir), str(outdir)],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         seconds = _now() - started
