@@ -39,20 +39,39 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXTENSIONS_DIR = REPO_ROOT / "extensions"
 
-# Runs one sphinx-build in this interpreter and prints its peak memory (KiB) to a file:
-# the largest resident set of the process itself and of its parallel workers.
+# Runs one sphinx-build in this interpreter and writes to a file its peak memory (KiB: the
+# largest resident set of the process itself and of its parallel workers) and the CPU seconds
+# (user and system) that it and its workers spent.
 _MEASURED_BUILD = textwrap.dedent(
     """
-    import resource, sys
+    import json, resource, sys
     from sphinx.cmd.build import build_main
     status = build_main(sys.argv[2:])
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(sys.argv[1], "w") as report:
-        report.write(str(peak))
+        json.dump({
+            "peak_kib": max(own.ru_maxrss, workers.ru_maxrss),
+            "cpu": own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime,
+        }, report)
     sys.exit(status)
     """
 )
+
+
+def build_environment(pycache: Path) -> dict[str, str]:
+    """The environment of every measured build: this one, with Python's bytecode cache on.
+
+    On an instructor's machine Python keeps the modules it compiled; some machines (this one
+    among them) switch that off with PYTHONDONTWRITEBYTECODE, and every build would then
+    compile the extension's modules from source again. The cache goes to a folder of the
+    benchmark's own (PYTHONPYCACHEPREFIX), not into the repository.
+    """
+    environment = dict(os.environ)
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    environment["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return environment
+
 
 PROSE = (
     "An isolated environment keeps the packages of one project apart from those of every "
@@ -179,27 +198,33 @@ def write_course(srcdir: Path, pages: int, variant: str) -> None:
 @dataclass
 class Build:
     seconds: float
+    #: CPU seconds of the build and its worker processes.
+    cpu: float
     peak_kib: int
     written: list[str] = field(default_factory=list)
 
 
 def run_build(srcdir: Path, outdir: Path, *options: str) -> Build:
-    """Build ``srcdir`` into ``outdir`` in a fresh process; time it and list rewritten pages."""
+    """Build ``srcdir`` into ``outdir`` in a fresh process; time it and list rewritten pages.
+
+    Warnings are errors (``-W``), as for the course: the synthetic course must build cleanly.
+    """
     before = _html_mtimes(outdir)
-    with tempfile.NamedTemporaryFile("r", suffix=".kib") as peak_file:
+    pycache = outdir.parent.parent / "pycache"
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as report_file:
         started = _now()
         completed = subprocess.run(
-            [sys.executable, "-c", _MEASURED_BUILD, peak_file.name,
+            [sys.executable, "-c", _MEASURED_BUILD, report_file.name,
              "-b", "html", "-q", "-W", *options, str(srcdir), str(outdir)],
-            capture_output=True, text=True, check=False,
+            capture_output=True, text=True, check=False, env=build_environment(pycache),
         )  # fmt: skip
         seconds = _now() - started
         if completed.returncode:
             sys.exit(f"build of {srcdir} failed:\n{completed.stderr}")
-        peak = int(peak_file.read() or 0)
+        report = json.loads(report_file.read())
     after = _html_mtimes(outdir)
     written = sorted(page for page, mtime in after.items() if before.get(page) != mtime)
-    return Build(seconds, peak, written)
+    return Build(seconds, report["cpu"], report["peak_kib"], written)
 
 
 def _now() -> float:
@@ -245,8 +270,10 @@ class Sample:
     """Every run's figures for one variant at one size."""
 
     full: list[float] = field(default_factory=list)
-    #: A build of the same project with no lesson pages: Sphinx's fixed start-up cost.
-    empty: list[float] = field(default_factory=list)
+    #: CPU seconds of the same full builds.
+    full_cpu: list[float] = field(default_factory=list)
+    #: CPU seconds of a build of the same project with no lesson pages: the fixed start-up.
+    empty_cpu: list[float] = field(default_factory=list)
     peak_mib: list[float] = field(default_factory=list)
     incremental: list[float] = field(default_factory=list)
     #: The same after an edit to prose only.
@@ -266,17 +293,24 @@ def measure(pages: int, runs: int, workdir: Path) -> dict[str, Sample]:
         write_course(sources[variant], pages, variant)
         empty_sources[variant] = workdir / f"{variant}-{pages}" / "empty"
         write_course(empty_sources[variant], 0, variant)
+    # An untimed build of each variant first: it fills the bytecode cache and the file cache,
+    # which would otherwise make the first run's start-up slower than every other's.
+    for variant in samples:
+        warm_up_outdir = sources[variant].parent / "out-warm-up"
+        run_build(empty_sources[variant], warm_up_outdir)
+        shutil.rmtree(warm_up_outdir)
     for run in range(runs):
         for variant, sample in samples.items():
             srcdir = sources[variant]
             empty_outdir = srcdir.parent / f"out-empty-{run}"
-            sample.empty.append(run_build(empty_sources[variant], empty_outdir).seconds)
+            sample.empty_cpu.append(run_build(empty_sources[variant], empty_outdir).cpu)
             shutil.rmtree(empty_outdir)
             outdir = srcdir.parent / f"out-{run}"
             parallel_outdir = srcdir.parent / f"out-j2-{run}"
             # A new output folder holds a new environment (.doctrees): a clean build.
             full = run_build(srcdir, outdir)
             sample.full.append(full.seconds)
+            sample.full_cpu.append(full.cpu)
             sample.peak_mib.append(full.peak_kib / 1024)
             page, original, sample.edited = edit_one_page(srcdir, "keypoint")
             incremental = run_build(srcdir, outdir)
@@ -331,13 +365,16 @@ def only_expected_rewrites(sample: Sample, written: list[str]) -> bool:
 
 
 def per_page_ms(sample: Sample, pages: int) -> list[float]:
-    """Milliseconds per page, after taking off Sphinx's fixed start-up cost.
+    """CPU milliseconds per page, after taking off the fixed start-up cost.
 
     Each run's full build minus the same run's build of the empty project, divided by the
-    number of pages: what one more page costs, which is what must stay flat as N grows.
+    number of pages: what one more page costs, which is what must stay flat as N grows. CPU
+    time, not wall time: it is the work the build itself did, which the other processes of a
+    shared machine slow down far less than they delay it.
     """
     return [
-        (full - empty) / pages * 1000 for full, empty in zip(sample.full, sample.empty, strict=True)
+        (full - empty) / pages * 1000
+        for full, empty in zip(sample.full_cpu, sample.empty_cpu, strict=True)
     ]
 
 
@@ -384,8 +421,14 @@ def report(results: dict[int, dict[str, Sample]], runs: int) -> str:
         "pages with Sphinx's built-in `admonition` and plain containers instead of our "
         "directives, without the extension.",
         "",
-        "- *per page*: (full build − build of the same project with no lessons) / N, so Sphinx's "
-        "fixed start-up cost does not hide how the cost of a page grows with N.",
+        "- *per page*: CPU time (user + system, of the build and its workers) of the full build "
+        "minus that of a build of the same project with no lessons, divided by N, so the fixed "
+        "start-up cost does not hide how the cost of a page grows with N. CPU time rather than "
+        "wall time because it is the work the build did, which other processes on the shared "
+        "machine delay far more than they change; the other columns are wall time.",
+        "- Every build runs in a new process with Python's bytecode cache on (in a folder of "
+        "the benchmark's own), as on an instructor's machine; this machine switches it off "
+        "(`PYTHONDONTWRITEBYTECODE`), which would make each build compile the extension anew.",
         '- Both variants are built without sidebars (`html_sidebars = {"**": []}`): the '
         "default theme's sidebar renders the whole site's toctree on every page, a cost "
         "quadratic in N that both variants pay alike and that would hide our own per-page "
@@ -395,7 +438,7 @@ def report(results: dict[int, dict[str, Sample]], runs: int) -> str:
         "its prose instead (no summary changes). Both are run in a new process, as "
         "`make html` and `make livehtml` run Sphinx.",
         "",
-        "| pages | variant | full build (s) | per page (ms) | peak memory (MiB) "
+        "| pages | variant | full build (s) | per page (ms CPU) | peak memory (MiB) "
         "| incremental (s) | incremental, prose (s) | -j 2 (s) | -j 2 speed-up |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -446,6 +489,13 @@ def report(results: dict[int, dict[str, Sample]], runs: int) -> str:
         f"| edited `{ext.edited}`; rewritten: {', '.join(f'`{p}`' for p in ext.rewritten)} "
         f"| {'yes' if only_expected_rewrites(ext, ext.rewritten) else 'NO'} |"
     )
+    floor = results[middle]["floor"]
+    floor_share = ratios(floor.incremental, floor.full)
+    lines.append(
+        f"| (for comparison: the floor's own one-page edit, at N={middle}) "
+        f"| {median_spread([s * 100 for s in floor_share], 1)} % of its full build "
+        f"| (not a target) |"
+    )
     # Not a target of its own: the most common edit, for comparison with the one above.
     prose_share = ratios(ext.incremental_prose, ext.full)
     lines.append(
@@ -483,7 +533,7 @@ def hand_written_section(path: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 300, 1000])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--output", type=Path, default=REPO_ROOT / "BENCHMARKS.md")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args(argv)
