@@ -378,6 +378,11 @@ def per_page_ms(sample: Sample, pages: int) -> list[float]:
     ]
 
 
+def percent(shares: list[float]) -> str:
+    """Shares (0.12) as ``median (min–max) %``."""
+    return f"{median_spread([share * 100 for share in shares], 1)} %"
+
+
 def ratios(numerators: list[float], denominators: list[float]) -> list[float]:
     """Run-by-run ratios: each pair was measured back to back, under the same load."""
     return [a / b for a, b in zip(numerators, denominators, strict=True)]
@@ -481,26 +486,22 @@ def report(results: dict[int, dict[str, Sample]], runs: int) -> str:
     share = ratios(ext.incremental, ext.full)
     lines.append(
         f"| one-page edit at N={middle} rebuilds in < 10% of a full build "
-        f"| {median_spread([s * 100 for s in share], 1)} % "
-        f"| {'yes' if statistics.median(share) < 0.10 else 'NO'} |"
+        f"| {percent(share)} | {'yes' if statistics.median(share) < 0.10 else 'NO'} |"
     )
     lines.append(
         f"| ... rewriting only that page and the pages that depend on it "
         f"| edited `{ext.edited}`; rewritten: {', '.join(f'`{p}`' for p in ext.rewritten)} "
         f"| {'yes' if only_expected_rewrites(ext, ext.rewritten) else 'NO'} |"
     )
+    # Not targets: what Sphinx alone takes for the same edit, and the most common edit.
     floor = results[middle]["floor"]
-    floor_share = ratios(floor.incremental, floor.full)
     lines.append(
         f"| (for comparison: the floor's own one-page edit, at N={middle}) "
-        f"| {median_spread([s * 100 for s in floor_share], 1)} % of its full build "
-        f"| (not a target) |"
+        f"| {percent(ratios(floor.incremental, floor.full))} of its full build | (not a target) |"
     )
-    # Not a target of its own: the most common edit, for comparison with the one above.
-    prose_share = ratios(ext.incremental_prose, ext.full)
     lines.append(
         f"| (for comparison: an edit to prose, at N={middle}) "
-        f"| {median_spread([s * 100 for s in prose_share], 1)} %; rewritten: "
+        f"| {percent(ratios(ext.incremental_prose, ext.full))}; rewritten: "
         f"{', '.join(f'`{p}`' for p in ext.rewritten_prose)} | (not a target) |"
     )
     speedup = ratios(ext.full, ext.parallel)
