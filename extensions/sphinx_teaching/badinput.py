@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.environment.collectors import EnvironmentCollector
 
+from .envdata import env_data
 from .nodes import TeachingBox
 from .warnings import LessonWarning, warn
 
@@ -131,9 +132,7 @@ def report_unexpected_argument(directive: SphinxDirective) -> None:
 
 def box_names(env: BuildEnvironment) -> dict[str, list[tuple[str, str, int]]]:
     """``(name, kind, line)`` of every named box, by docname (kept in the environment)."""
-    if not hasattr(env, "lesson_box_names"):
-        env.lesson_box_names = {}
-    return env.lesson_box_names
+    return env_data(env, "lesson_box_names", dict)
 
 
 class BoxNamesCollector(EnvironmentCollector):

@@ -16,6 +16,8 @@ from sphinx import addnodes
 from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from .envdata import env_data
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
@@ -26,11 +28,7 @@ _CHANGED_FLAG = "lesson_generated_pages_stale"
 
 
 def _pages(env: BuildEnvironment, attribute: str) -> set[str]:
-    pages = getattr(env, attribute, None)
-    if pages is None:
-        pages = set()
-        setattr(env, attribute, pages)
-    return pages
+    return env_data(env, attribute, set)
 
 
 def track_generated_pages(app: Sphinx, placeholder: type[nodes.Element], attribute: str) -> None:

@@ -30,6 +30,7 @@ from sphinx.util import docname_join
 from sphinx.util.docutils import SphinxDirective
 
 from .badinput import TakesNoArgument, report_unexpected_argument
+from .envdata import env_data
 from .generated import page_link, track_generated_pages
 from .navigation import pages_in_toctree_order
 from .nodes import detached_copy, instructor_note_node
@@ -163,11 +164,7 @@ def hide_guide_page(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _notes(env: BuildEnvironment) -> dict[str, list[tuple[str, instructor_note_node]]]:
-    store = getattr(env, _NOTES_ATTRIBUTE, None)
-    if store is None:
-        store = {}
-        setattr(env, _NOTES_ATTRIBUTE, store)
-    return store
+    return env_data(env, _NOTES_ATTRIBUTE, dict)
 
 
 class InstructorNoteCollector(EnvironmentCollector):

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.nodes import clean_astext
 
+from .envdata import env_data
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -34,11 +36,7 @@ PAGE_DIGESTS_ATTRIBUTE = "lesson_navigation_page_digests"
 
 
 def _page_digests(env: BuildEnvironment) -> dict[str, str]:
-    digests = getattr(env, PAGE_DIGESTS_ATTRIBUTE, None)
-    if digests is None:
-        digests = {}
-        setattr(env, PAGE_DIGESTS_ATTRIBUTE, digests)
-    return digests
+    return env_data(env, PAGE_DIGESTS_ATTRIBUTE, dict)
 
 
 def page_digest(env: BuildEnvironment, docname: str) -> str:

@@ -31,6 +31,7 @@ from sphinx.directives.code import CodeBlock
 from sphinx.environment.collectors import EnvironmentCollector
 
 from .checks import is_lesson_page as in_lesson_folder
+from .envdata import env_data
 from .shell_text import (
     CONSOLE_LANGUAGES,
     SHELL_LANGUAGES,
@@ -219,9 +220,7 @@ class CommandCollector(EnvironmentCollector):
 
 
 def _data(env: BuildEnvironment) -> dict[str, list[dict]]:
-    if not hasattr(env, "lesson_commands"):
-        env.lesson_commands = {}
-    return env.lesson_commands
+    return env_data(env, "lesson_commands", dict)
 
 
 #: Environment attributes for one build (reset as it starts): the pages read in it, whose
@@ -236,8 +235,8 @@ def start_build(app: Sphinx) -> None:
 
 
 def note_pages_to_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: the pages this build reads (in workers too, with ``-j``)."""
-    getattr(env, _TO_CHECK).update(docnames)
+    """``env-before-read-docs``: the pages this build reads (said once, before any reading)."""
+    env_data(env, _TO_CHECK, set).update(docnames)
     if docnames:
         setattr(env, _MANIFEST_STALE, True)
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.environment.collectors import EnvironmentCollector
 
+from .envdata import env_data
 from .navigation import pages_in_toctree_order
 from .warnings import LessonWarning, warn
 
@@ -123,11 +124,7 @@ def field_line(source: str | Path, field: str) -> int | None:
 
 
 def _store(env: BuildEnvironment) -> dict[str, Timing]:
-    store = getattr(env, _ENV_ATTRIBUTE, None)
-    if store is None:
-        store = {}
-        setattr(env, _ENV_ATTRIBUTE, store)
-    return store
+    return env_data(env, _ENV_ATTRIBUTE, dict)
 
 
 class TimingCollector(EnvironmentCollector):
