@@ -230,6 +230,7 @@ _MANIFEST_STALE = "lesson_commands_manifest_stale"
 
 
 def start_build(app: Sphinx) -> None:
+    """``builder-inited``: nothing read and nothing changed yet in this build."""
     setattr(app.env, _TO_CHECK, set())
     setattr(app.env, _MANIFEST_STALE, False)
 
@@ -339,12 +340,12 @@ def check_blocks(app: Sphinx, env: BuildEnvironment) -> None:
     check_unmarked = app.config.lesson_commands_check_unmarked is not False
     # Only the pages read in this build: the others were checked when they were read, and a
     # change to the known-modules file has the pages that depend on it read again.
-    to_check, checked = getattr(env, _TO_CHECK, set(data)), set()
-    setattr(env, _TO_CHECK, checked)
+    to_check = env_data(env, _TO_CHECK, set)
     for docname in sorted(to_check & data.keys()):
         unmarked_matters = check_unmarked and is_lesson_page(env, docname)
         for block in data[docname]:
             _check_block(block, unmarked_matters, centres)
+    to_check.clear()
 
 
 def _location(block: dict, line: int | None = None) -> str:
