@@ -11,9 +11,9 @@ list) and instructor notes (everywhere) are left out of the copies.
 
 A summary page depends on the boxes of every other page. When a page is added, changed or
 removed and its share of a summary differs from the last build's, the pages holding that
-summary are written again
-(``env-get-updated``), not read again. Changes to titles and to the order of the pages reach
-every page through :mod:`.navigation`, which then rewrites the whole site.
+summary are written again (``env-get-updated``), not read again. Changes to titles and to the
+order of the pages reach every page through :mod:`.navigation`, which then rewrites the whole
+site.
 """
 
 from __future__ import annotations
@@ -194,8 +194,9 @@ class SummaryDomain(Domain):
         changed: set[str] = set()
         for docname, before in self.previous_boxes.items():
             after = self.boxes.get(docname, {})
-            changed.update(name for name in before.keys() | after.keys()
-                           if before.get(name) != after.get(name))  # fmt: skip
+            for name in before.keys() | after.keys():
+                if before.get(name) != after.get(name):
+                    changed.add(name)
         self.previous_boxes = {}
         return changed
 
