@@ -280,6 +280,22 @@ def test_other_builders_write_the_schedule_and_guide(rootdir, tmp_path, builder)
     assert "Back to this note" in words
 
 
+def test_singlehtml_guide_links_back_to_the_lesson_not_to_a_repeated_id(rootdir, tmp_path):
+    """In one file, note ids repeat from lesson to lesson: a back-link goes to the lesson."""
+    app = make_test_app("singlehtml", copy_root(rootdir, "schedule", tmp_path), tags=["instructor"])
+    try:
+        build_cleanly(app)
+    finally:
+        app.cleanup()
+    soup = read_html(app, "index")
+    back_links = [a for a in soup.find_all("a") if "Back to this note" in a.get_text()]
+    assert back_links
+    for link in back_links:
+        target = link["href"]
+        assert target.startswith("#document-"), target
+        assert soup.find(id=target[1:]) is not None, target
+
+
 def test_a_second_guide_on_a_page_warns_and_is_left_out(rootdir, tmp_path):
     srcdir = copy_root(rootdir, "schedule", tmp_path)
     guide = srcdir / "instructor-guide.rst"

@@ -135,9 +135,9 @@ class AddLinkAnchors(SphinxPostTransform):
                 continue
             for reference in wrapper.findall(nodes.reference):
                 uri = reference.get("refuri")
-                if uri is not None:
-                    # A page that is itself a fragment (singlehtml's "#document-x") gets the
-                    # anchor instead; LaTeX's "%x" takes "%x#anchor".
-                    page = uri.split("#", 1)[0]
-                    reference["refuri"] = f"{page}#{anchor}"
+                # Where pages are parts of one file (singlehtml's "#document-x") the page's
+                # own anchor is kept: ids repeat from page to page there, so the anchor could
+                # lead to another page's note. LaTeX's "%x" takes "%x#anchor".
+                if uri is not None and "#" not in uri:
+                    reference["refuri"] = f"{uri}#{anchor}"
             wrapper.replace_self(wrapper.children)
