@@ -277,6 +277,12 @@ def test_pip_outside_an_environment_cannot_change_the_tests_python(tmp_path):
         (["first", "...", "last"], "first\nlast\n", True),
         (["first", "...", "last"], "first\na\n", False),
         (["Package ... Version"], "Package    Version  \n\n", True),
+        # The spaces around "..." are part of the gap: a one-space column still matches.
+        (["tabulate ... 0.9.0"], "tabulate 0.9.0\n", True),
+        (["tabulate ... 0.9.0"], "tabulate  (x)  0.9.0\n", True),
+        (["tabulate ... 0.9.0"], "tabulate0.9.0\n", False),
+        (["Successfully installed ..."], "Successfully installed\n", True),
+        (["... done"], "Building wheel done\n", True),
         (["a", "b"], "a\nb\nc\n", False),
         (["(demo) $ [x]"], "(demo) $ [x]\n", True),
     ],

@@ -38,7 +38,18 @@ PLACEHOLDERS: dict[str, str] = {
 #: A line holding only this stands for any number of lines (possibly none).
 ANY_LINES = "..."
 
-_PLACEHOLDER_SPLIT = re.compile("(" + "|".join(re.escape(p) for p in PLACEHOLDERS) + ")")
+#: ``...`` with the spaces written around it: the spaces are part of the gap it stands for,
+#: so ``tabulate ... 0.9.0`` matches ``tabulate 0.9.0`` as well as ``tabulate    0.9.0``
+#: (column widths change with the other rows, e.g. from one Python version to the next).
+_SPACED_ANY_TEXT = {
+    " ... ": r"\s(?:.*?\s)?",
+    " ...": r"(?:\s.*?)?",
+    "... ": r"(?:.*?\s)?",
+}
+
+_PLACEHOLDER_SPLIT = re.compile(
+    "(" + "|".join(re.escape(p) for p in [*_SPACED_ANY_TEXT, *PLACEHOLDERS]) + ")"
+)
 
 
 @dataclass
@@ -138,10 +149,9 @@ def _normalise(text: str) -> list[str]:
 
 
 def _line_pattern(line: str) -> str:
+    placeholders = {**PLACEHOLDERS, **_SPACED_ANY_TEXT}
     parts = _PLACEHOLDER_SPLIT.split(line)
-    return "".join(
-        PLACEHOLDERS[part] if part in PLACEHOLDERS else re.escape(part) for part in parts
-    )
+    return "".join(placeholders.get(part, re.escape(part)) for part in parts)
 
 
 def expected_output_pattern(expected: list[str]) -> re.Pattern[str]:
