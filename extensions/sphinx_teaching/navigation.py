@@ -62,10 +62,9 @@ def navigation_fingerprint(env: BuildEnvironment) -> str:
     Only the pages read in this build are digested afresh; the others keep theirs.
     """
     digests = _page_digests(env)
+    # Pages removed since the last build were purged, so every digest kept is of a page.
     for docname in env.all_docs.keys() - digests.keys():
         digests[docname] = page_digest(env, docname)
-    for docname in digests.keys() - env.all_docs.keys():
-        del digests[docname]
     digest = hashlib.sha256()
     for docname in sorted(digests):
         digest.update(digests[docname].encode())

@@ -184,14 +184,14 @@ def block_record(literal: nodes.literal_block, docname: str, env: BuildEnvironme
 class CommandCollector(EnvironmentCollector):
     """Keeps every shell block of every page in ``env.lesson_commands`` (docname -> blocks).
 
-    It also notes what this build changed: the pages whose blocks are checked after reading
-    (only those read again, as Sphinx warns about a page only when it reads it), and whether
-    the manifest must be written again.
+    It also notes the pages this build cleared, that is read again or removed: only their
+    blocks are checked (Sphinx warns about a page only when it reads it), and the manifest
+    is written again only if there are any.
     """
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         _data(env).pop(docname, None)
-        setattr(env, _MANIFEST_STALE, True)
+        _changed_pages(env).add(docname)
 
     def merge_other(
         self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
@@ -223,23 +223,18 @@ def _data(env: BuildEnvironment) -> dict[str, list[dict]]:
     return env_data(env, "lesson_commands", dict)
 
 
-#: Environment attributes for one build (reset as it starts): the pages read in it, whose
-#: blocks are still to check, and whether any page's blocks changed (the manifest is stale).
-_TO_CHECK = "lesson_commands_to_check"
-_MANIFEST_STALE = "lesson_commands_manifest_stale"
+#: Environment attribute for one build (emptied as it starts): the pages it read again or
+#: removed.
+_CHANGED_PAGES = "lesson_commands_changed_pages"
+
+
+def _changed_pages(env: BuildEnvironment) -> set[str]:
+    return env_data(env, _CHANGED_PAGES, set)
 
 
 def start_build(app: Sphinx) -> None:
-    """``builder-inited``: nothing read and nothing changed yet in this build."""
-    setattr(app.env, _TO_CHECK, set())
-    setattr(app.env, _MANIFEST_STALE, False)
-
-
-def note_pages_to_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: the pages this build reads (said once, before any reading)."""
-    env_data(env, _TO_CHECK, set).update(docnames)
-    if docnames:
-        setattr(env, _MANIFEST_STALE, True)
+    """``builder-inited``: no page is read again or removed yet in this build."""
+    setattr(app.env, _CHANGED_PAGES, set())
 
 
 def remove_hidden_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -340,12 +335,10 @@ def check_blocks(app: Sphinx, env: BuildEnvironment) -> None:
     check_unmarked = app.config.lesson_commands_check_unmarked is not False
     # Only the pages read in this build: the others were checked when they were read, and a
     # change to the known-modules file has the pages that depend on it read again.
-    to_check = env_data(env, _TO_CHECK, set)
-    for docname in sorted(to_check & data.keys()):
+    for docname in sorted(_changed_pages(env) & data.keys()):
         unmarked_matters = check_unmarked and is_lesson_page(env, docname)
         for block in data[docname]:
             _check_block(block, unmarked_matters, centres)
-    to_check.clear()
 
 
 def _location(block: dict, line: int | None = None) -> str:
@@ -500,7 +493,7 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None:
         return
     path = Path(app.doctreedir) / MANIFEST_NAME
-    if path.is_file() and not getattr(app.env, _MANIFEST_STALE, True):
+    if path.is_file() and not _changed_pages(app.env):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     # Compact (no indent): json's fast C encoder then writes it, in a few milliseconds.
@@ -542,7 +535,5 @@ def setup_runnable(app: Sphinx) -> None:
     app.connect("doctree-resolved", remove_hidden_blocks, priority=900)
     app.connect("config-inited", read_config)
     app.connect("builder-inited", start_build)
-    # Late, after any handler that adds pages to read.
-    app.connect("env-before-read-docs", note_pages_to_read, priority=900)
     app.connect("env-check-consistency", check_blocks)
     app.connect("build-finished", write_manifest)
