@@ -89,11 +89,17 @@ def page_reference(
         uri = builder.get_relative_uri(fromdoc, todoc)
     except NoUri:
         return nodes.inline("", "", *label)
-    # Where pages are parts of one file (singlehtml) the page's own URI is already an anchor;
-    # ids repeat from page to page there, so the page's anchor is the one that is right.
-    if anchor and "#" not in uri:
-        uri += "#" + anchor
-    return nodes.reference("", "", *label, internal=True, refuri=uri)
+    return nodes.reference("", "", *label, internal=True, refuri=with_anchor(uri, anchor))
+
+
+def with_anchor(uri: str, anchor: str) -> str:
+    """``uri#anchor``, unless the page's URI is already an anchor.
+
+    Where pages are parts of one file (singlehtml's ``#document-x``) ids repeat from page to
+    page, so the page's own anchor is the one that is right. LaTeX's ``%x`` takes
+    ``%x#anchor``.
+    """
+    return f"{uri}#{anchor}" if anchor and "#" not in uri else uri
 
 
 #: Attribute of the wrapper around a link that gets an anchor once resolved.
@@ -134,10 +140,6 @@ class AddLinkAnchors(SphinxPostTransform):
             if anchor is None:
                 continue
             for reference in wrapper.findall(nodes.reference):
-                uri = reference.get("refuri")
-                # Where pages are parts of one file (singlehtml's "#document-x") the page's
-                # own anchor is kept: ids repeat from page to page there, so the anchor could
-                # lead to another page's note. LaTeX's "%x" takes "%x#anchor".
-                if uri is not None and "#" not in uri:
-                    reference["refuri"] = f"{uri}#{anchor}"
+                if (uri := reference.get("refuri")) is not None:
+                    reference["refuri"] = with_anchor(uri, anchor)
             wrapper.replace_self(wrapper.children)
