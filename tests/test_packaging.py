@@ -71,6 +71,13 @@ def outside_env() -> dict[str, str]:
 
 
 @pytest.mark.slow
+def build_outside(python: str, project: Path, outdir: Path) -> BeautifulSoup:
+    """Build ``project`` with the installed venv's Sphinx, warnings as errors; its index."""
+    command = [python, "-m", "sphinx", "-W", "-n", "-q", "-b", "html", str(project), str(outdir)]
+    _run(command, cwd=project, env=outside_env())
+    return BeautifulSoup((outdir / "index.html").read_text(), "html.parser")
+
+
 def test_an_outside_project_builds_with_one_line_of_configuration(installed_venv, tmp_path):
     project = tmp_path / "course"
     project.mkdir()
@@ -94,23 +101,7 @@ def test_an_outside_project_builds_with_one_line_of_configuration(installed_venv
         env=outside_env(),
     ).stdout.strip()
     assert metadata_version == sphinx_teaching.__version__
-    _run(
-        [
-            python,
-            "-m",
-            "sphinx",
-            "-W",
-            "-n",
-            "-q",
-            "-b",
-            "html",
-            str(project),
-            str(tmp_path / "out"),
-        ],
-        cwd=project,
-        env=outside_env(),
-    )
-    soup = BeautifulSoup((tmp_path / "out" / "index.html").read_text(), "html.parser")
+    soup = build_outside(python, project, tmp_path / "out")
     assert soup.find(id="questions-0") is not None
     assert soup.find(id="exercise-0").find("details", class_="solution") is not None
     # The stylesheet comes from the installed package's static files.
@@ -129,21 +120,5 @@ def test_an_outside_markdown_project_builds_with_the_myst_extra(installed_venv, 
     )
     (project / "index.md").write_text("# A course\n\n:::{keypoints}\n- It installs.\n:::\n")
     python = str(installed_venv / "bin" / "python")
-    _run(
-        [
-            python,
-            "-m",
-            "sphinx",
-            "-W",
-            "-n",
-            "-q",
-            "-b",
-            "html",
-            str(project),
-            str(tmp_path / "out"),
-        ],
-        cwd=project,
-        env=outside_env(),
-    )
-    soup = BeautifulSoup((tmp_path / "out" / "index.html").read_text(), "html.parser")
+    soup = build_outside(python, project, tmp_path / "out")
     assert "It installs." in soup.find(id="keypoints-0").get_text()
