@@ -13,6 +13,7 @@ from .badinput import setup_badinput
 from .checks import setup_checks
 from .compat import setup_compat
 from .directives import setup_directives
+from .fragments import setup_fragments
 from .instructor import setup_instructor
 from .navigation import setup_navigation
 from .offline import setup_offline
@@ -22,6 +23,7 @@ from .safety import setup_safety
 from .schedule import setup_schedule
 from .sitetabs import setup_sitetabs
 from .summaries import setup_summaries
+from .templatecache import setup_template_cache
 from .timing import setup_timing
 from .writers import setup_writers
 
@@ -41,6 +43,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_safety(app)
     setup_badinput(app)
     setup_sitetabs(app)
+    setup_fragments(app)
     setup_summaries(app)
     setup_navigation(app)
     setup_checks(app)
@@ -50,6 +53,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_assets(app)
     setup_accessibility(app)
     setup_offline(app)
+    setup_template_cache(app)
     setup_reference(app)
     return {
         "version": __version__,

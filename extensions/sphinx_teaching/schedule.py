@@ -5,7 +5,8 @@ teaching and exercise minutes and its clock times, counted from ``lesson_schedul
 breaks of ``lesson_schedule_breaks`` are rows of their own after the lesson they follow; a last
 row gives the totals. The directive leaves a placeholder that is replaced at write time from
 the timings in the build environment, and the page holding it is written again whenever any
-page changes, so the schedule never drifts from the lessons.
+page changes, so the schedule never drifts from the lessons. In HTML the table written is kept
+(:mod:`.fragments`) and used again while the schedule stays the same.
 
 Configuration (``conf.py``)::
 
@@ -29,6 +30,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import clean_astext
 
 from .badinput import TakesNoArgument, report_unexpected_argument
+from .fragments import fragment_store
 from .generated import page_reference, track_generated_pages
 from .timing import Timing, lessons_in_order
 from .warnings import LessonWarning, warn
@@ -352,18 +354,31 @@ def fill_schedules(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     def lesson_link(lesson: str, title: str) -> nodes.Node:
         return page_reference(builder, docname, lesson, [nodes.Text(title)])
 
+    store = fragment_store(builder)
     for placeholder in placeholders:
         if not schedule.rows:
             empty = nodes.paragraph("", "No lesson page declares its timing yet.")
             empty["classes"] = list(placeholder["classes"])
             placeholder.replace_self(empty)
             continue
+        # In HTML the table is kept as written, and used again while the schedule and the
+        # placeholder's classes and names stay the same (.fragments).
+        key = None
+        if store is not None:
+            attributes = [placeholder[name] for name in ("classes", "ids", "names")]
+            key = store.key(docname, "schedule", repr(schedule), repr(attributes))
+            if (kept := store.find(docname, key)) is not None:
+                placeholder.replace_self(kept)
+                continue
         table = schedule_table(schedule, lesson_link)
         # Left out of the search index: the lesson titles it repeats are found on their pages.
         table["classes"] += [*placeholder["classes"], "no-search"]
         table["ids"] = list(placeholder["ids"])
         table["names"] = list(placeholder["names"])
-        placeholder.replace_self(table)
+        if store is not None and key is not None:
+            placeholder.replace_self(store.wrap(docname, key, [table]))
+        else:
+            placeholder.replace_self(table)
 
 
 def _cell(*children: nodes.Node | str) -> nodes.entry:

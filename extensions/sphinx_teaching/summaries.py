@@ -13,14 +13,15 @@ A summary page depends on the boxes of every other page. When a page is added, c
 removed and its share of a summary differs from the last build's, the pages holding that
 summary are written again (``env-get-updated``), not read again. Changes to titles and to the
 order of the pages reach every page through :mod:`.navigation`, which then rewrites the whole
-site.
+site. In HTML, each page's share of a summary is kept as written (:mod:`.fragments`), so
+writing a summary again costs little more than writing the share that changed.
 """
 
 from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -31,6 +32,7 @@ from sphinx.util.nodes import clean_astext
 from sphinx.util.osutil import SEP
 
 from . import nodes as box_nodes
+from .fragments import fragment_store
 from .generated import page_reference
 from .kinds import KINDS_BY_NAME
 from .navigation import pages_in_toctree_order
@@ -128,43 +130,52 @@ class SummaryDirective(SphinxDirective):
 # --- Collected data --------------------------------------------------------------------------
 
 
+class PageBoxes(NamedTuple):
+    """One page's boxes for one summary, as kept in the environment."""
+
+    #: The pickled list of entries (see :class:`SummaryDomain`).
+    pickled: bytes
+    #: No box has a cross-reference, so their HTML depends on nothing but themselves and can
+    #: be kept between builds (:mod:`.fragments`).
+    self_contained: bool
+
+
 class SummaryDomain(Domain):
     """The boxes of every page and the pages that show a summary, keyed by docname.
 
-    ``boxes[docname]`` maps the name of each summary the page has boxes for to those boxes,
-    pickled: a list of entries in page order, each a dict with the box's ``kind``, its first
-    ``id`` (``""`` if it has none), and copies of its ``title`` and ``body`` nodes, without ids
-    (an exercise's body without its solutions). Kept pickled because every build loads the
-    environment and only a build that writes a summary needs its boxes: thousands of small
-    nodes would cost every build their loading and garbage collection. The bytes also tell,
-    compared after reading, which summaries changed.
+    ``boxes[docname]`` maps the name of each summary the page has boxes for to those boxes
+    (:class:`PageBoxes`), pickled: a list of entries in page order, each a dict with the
+    box's ``kind``, its first ``id`` (``""`` if it has none), and copies of its ``title`` and
+    ``body`` nodes, without ids (an exercise's body without its solutions). Kept pickled
+    because every build loads the environment and only a build that writes a summary needs
+    its boxes: thousands of small nodes would cost every build their loading and garbage
+    collection. The bytes also tell, compared after reading, which summaries changed.
     ``summaries[docname]`` lists the summaries placed on that page.
     """
 
     name = "lesson_summaries"
     label = "Lesson summaries"
     # Raise when the shape of the stored data changes: Sphinx then reads every page afresh.
-    data_version = 2
+    data_version = 3
     initial_data: ClassVar[dict[str, Any]] = {"boxes": {}, "summaries": {}}
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         #: The boxes of the pages cleared in this build (read again or removed), as they were
         #: before; not kept in the environment.
-        self.previous_boxes: dict[str, dict[str, bytes]] = {}
+        self.previous_boxes: dict[str, dict[str, PageBoxes]] = {}
 
     @property
-    def boxes(self) -> dict[str, dict[str, bytes]]:
+    def boxes(self) -> dict[str, dict[str, PageBoxes]]:
         return self.data["boxes"]
 
     @property
     def summaries(self) -> dict[str, list[str]]:
         return self.data["summaries"]
 
-    def entries(self, docname: str, summary: Summary) -> list[dict[str, Any]]:
-        """The boxes of ``docname`` that ``summary`` lists, as entries (see above)."""
-        pickled = self.boxes.get(docname, {}).get(summary.name)
-        return pickle.loads(pickled) if pickled is not None else []
+    def page_boxes(self, docname: str, summary: Summary) -> PageBoxes | None:
+        """The boxes of ``docname`` that ``summary`` lists, if it has any."""
+        return self.boxes.get(docname, {}).get(summary.name)
 
     def clear_doc(self, docname: str) -> None:
         self.previous_boxes.setdefault(docname, self.boxes.pop(docname, {}))
@@ -179,7 +190,10 @@ class SummaryDomain(Domain):
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         entries = [box_entry(box) for box in document.findall(is_collected_box)]
         by_summary = {
-            summary.name: pickle.dumps(listed, pickle.HIGHEST_PROTOCOL)
+            summary.name: PageBoxes(
+                pickle.dumps(listed, pickle.HIGHEST_PROTOCOL),
+                not any(map(has_cross_reference, listed)),
+            )
             for summary in SUMMARIES
             if (listed := [entry for entry in entries if entry["kind"] in summary.kinds])
         }
@@ -240,6 +254,12 @@ def box_entry(box: box_nodes.TeachingBox) -> dict[str, Any]:
         "title": title_copy,
         "body": body,
     }
+
+
+def has_cross_reference(entry: dict[str, Any]) -> bool:
+    """Whether the entry links to something Sphinx resolves from other pages' data."""
+    copies = [entry["title"], *entry["body"]] if entry["title"] is not None else entry["body"]
+    return any(next(copy.findall(addnodes.pending_xref), None) for copy in copies)
 
 
 def drop_ids(node: nodes.Node) -> None:
@@ -304,25 +324,41 @@ def render_summary(
     fromdoc: str,
     level: int,
 ) -> nodes.container:
-    """The nodes of one summary, written from ``fromdoc``."""
+    """The nodes of one summary, written from ``fromdoc``.
+
+    Each page's share is a heading linking to the page and its entries; in HTML, a share
+    without cross-references is kept as written and used again while nothing it is made of
+    changes (:mod:`.fragments`).
+    """
     env = builder.env
+    store = fragment_store(builder)
     # "no-search": Sphinx's search leaves the copies out, so a search finds each box once,
     # on its own page, rather than also on every summary that repeats it.
     container = nodes.container(
         classes=["lesson-summary", f"lesson-summary-{summary.name}", "no-search"]
     )
     for docname in order:
-        entries = domain.entries(docname, summary)
-        if not entries:
+        boxes = domain.page_boxes(docname, summary)
+        if boxes is None:
             continue
-        heading = nodes.rubric("", "", classes=["lesson-summary-page"])
-        heading["heading-level"] = level
         page_title = env.titles.get(docname)
         title_text = clean_astext(page_title) if page_title is not None else docname
+        key = None
+        if store is not None and boxes.self_contained:
+            key = store.key(fromdoc, summary.name, docname, title_text, str(level), boxes.pickled)
+            if (kept := store.find(fromdoc, key)) is not None:
+                container += kept
+                continue
+        heading = nodes.rubric("", "", classes=["lesson-summary-page"])
+        heading["heading-level"] = level
         heading += page_reference(builder, fromdoc, docname, [nodes.Text(title_text)])
-        container += heading
-        for entry in entries:
-            container += render_entry(builder, entry, docname, fromdoc)
+        share: list[nodes.Node] = [heading]
+        for entry in pickle.loads(boxes.pickled):
+            share.append(render_entry(builder, entry, docname, fromdoc))
+        if store is not None and key is not None:
+            container += store.wrap(fromdoc, key, share)
+        else:
+            container += share
     if len(container) == 0:
         container += nodes.paragraph(summary.empty_text, summary.empty_text)
     return container
