@@ -64,8 +64,9 @@ class FragmentStore:
 
     def __init__(self, path: Path, context: str) -> None:
         self.path = path
-        #: Digest of what every part's HTML depends on besides its own data (see module).
-        self.context = context
+        #: Digest of ``context``: what every part's HTML depends on besides its own data (see
+        #: :func:`build_context`), digested once rather than again in every key.
+        self.context_digest = hashlib.sha256(context.encode()).digest()
         self._kept: dict[str, dict[str, str]] | None = None
         #: Per page written in this build: the parts it used, found or newly stored.
         self.written: dict[str, dict[str, str]] = {}
@@ -90,7 +91,7 @@ class FragmentStore:
 
     def key(self, fromdoc: str, *data: str | bytes) -> str:
         """The key of a part written on ``fromdoc`` and made of ``data``."""
-        digest = hashlib.sha256(self.context.encode())
+        digest = hashlib.sha256(self.context_digest)
         for item in (fromdoc, *data):
             value = item.encode() if isinstance(item, str) else item
             # Length first, so that no two different lists of items digest the same bytes.
@@ -111,6 +112,7 @@ class FragmentStore:
         return html_fragment("", *content, fromdoc=fromdoc, key=key)
 
     def store(self, fromdoc: str, key: str, html: str) -> None:
+        """Keep ``html``, written for the fragment ``key`` on ``fromdoc`` in this build."""
         self.written.setdefault(fromdoc, {})[key] = html
 
     def save(self, known_pages: Iterable[str]) -> None:
