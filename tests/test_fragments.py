@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import assert_same_tree, build_cleanly, copy_root, make_test_app
+from helpers import assert_same_tree, build_cleanly, copy_root, make_test_app, warnings_of
 from sphinx_teaching.fragments import STORE_NAME, STORE_VERSION
 from sphinx_teaching.templatecache import CACHE_FOLDER
 
@@ -201,3 +201,20 @@ def test_template_cache_can_be_switched_off(rootdir, tmp_path):
     src = copy_root(rootdir, "summaries", tmp_path)
     build(src, tmp_path / "build", confoverrides={"lesson_template_cache": False})
     assert not (tmp_path / "build" / "doctrees" / CACHE_FOLDER).exists()
+
+
+def test_a_template_cache_setting_that_is_not_true_or_false_is_reported(rootdir, tmp_path):
+    src = copy_root(rootdir, "summaries", tmp_path)
+    with (src / "conf.py").open("a") as conf:
+        conf.write('\nlesson_template_cache = "no"\n')
+    app = make_test_app("html", src, builddir=tmp_path / "build")
+    try:
+        app.build()
+        warnings = warnings_of(app)
+    finally:
+        app.cleanup()
+    assert len(warnings) == 1, warnings
+    assert "lesson_template_cache must be True or False, not 'no'" in warnings[0]
+    assert warnings[0].endswith("[lesson.config]")
+    # The default is used: the compiled templates are kept.
+    assert list((tmp_path / "build" / "doctrees" / CACHE_FOLDER).rglob("*.cache"))

@@ -19,12 +19,27 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemBytecodeCache
 
+from .warnings import LessonWarning, warn
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 CONFIG_NAME = "lesson_template_cache"
 #: The folder, inside the build's doctree folder, of the compiled templates.
 CACHE_FOLDER = "jinja-bytecode"
+
+
+def check_template_cache_config(app: Sphinx, config: Config) -> None:
+    """``lesson_template_cache`` must be ``True`` or ``False``; otherwise use the default."""
+    value = config[CONFIG_NAME]
+    if not isinstance(value, bool):
+        warn(
+            LessonWarning.CONFIG,
+            f"{CONFIG_NAME} must be True or False, not {value!r}; keeping the compiled "
+            "templates (the default)",
+        )
+        config[CONFIG_NAME] = True
 
 
 def keep_compiled_templates(app: Sphinx) -> None:
@@ -52,4 +67,5 @@ def setup_template_cache(app: Sphinx) -> None:
         description="Keep Sphinx's compiled page templates between builds, in the doctree "
         "folder; ``False`` compiles them in every build, as Sphinx does.",
     )
+    app.connect("config-inited", check_template_cache_config)
     app.connect("builder-inited", keep_compiled_templates)
