@@ -143,10 +143,10 @@ class PageBoxes(NamedTuple):
 class SummaryDomain(Domain):
     """The boxes of every page and the pages that show a summary, keyed by docname.
 
-    ``boxes[docname]`` maps the name of each summary the page has boxes for to those boxes
-    (:class:`PageBoxes`), pickled: a list of entries in page order, each a dict with the
-    box's ``kind``, its first ``id`` (``""`` if it has none), and copies of its ``title`` and
-    ``body`` nodes, without ids (an exercise's body without its solutions). Kept pickled
+    ``boxes[docname]`` maps the name of each summary the page has boxes for to those boxes, a
+    :class:`PageBoxes` whose ``pickled`` is a list of entries in page order, each a dict with
+    the box's ``kind``, its first ``id`` (``""`` if it has none), and copies of its ``title``
+    and ``body`` nodes, without ids (an exercise's body without its solutions). Kept pickled
     because every build loads the environment and only a build that writes a summary needs
     its boxes: thousands of small nodes would cost every build their loading and garbage
     collection. The bytes also tell, compared after reading, which summaries changed.
