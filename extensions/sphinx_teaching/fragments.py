@@ -35,7 +35,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
@@ -137,6 +137,26 @@ class FragmentStore:
 def fragment_store(builder: Builder) -> FragmentStore | None:
     """This build's store, or ``None`` where parts are not kept (builders other than HTML)."""
     return getattr(builder, _BUILDER_ATTRIBUTE, None)
+
+
+def kept_or_made(
+    builder: Builder,
+    fromdoc: str,
+    data: tuple[str | bytes, ...] | None,
+    make: Callable[[], list[nodes.Node]],
+) -> list[nodes.Node]:
+    """The part made of ``data`` on ``fromdoc``: its kept HTML if an earlier build stored it,
+    else the nodes ``make()`` returns, wrapped so that the writer keeps their HTML.
+
+    ``data`` is ``None`` for a part that must not be kept; then, and for builders that keep
+    nothing, it is ``make()``'s nodes as they are.
+    """
+    store = fragment_store(builder)
+    if store is None or data is None:
+        return make()
+    key = store.key(fromdoc, *data)
+    kept = store.find(fromdoc, key)
+    return [kept] if kept is not None else [store.wrap(fromdoc, key, make())]
 
 
 def build_context(app: Sphinx) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -30,7 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import clean_astext
 
 from .badinput import TakesNoArgument, report_unexpected_argument
-from .fragments import fragment_store
+from .fragments import kept_or_made
 from .generated import page_reference, track_generated_pages
 from .timing import Timing, lessons_in_order
 from .warnings import LessonWarning, warn
@@ -354,7 +355,6 @@ def fill_schedules(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     def lesson_link(lesson: str, title: str) -> nodes.Node:
         return page_reference(builder, docname, lesson, [nodes.Text(title)])
 
-    store = fragment_store(builder)
     for placeholder in placeholders:
         if not schedule.rows:
             empty = nodes.paragraph("", "No lesson page declares its timing yet.")
@@ -363,22 +363,30 @@ def fill_schedules(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             continue
         # In HTML the table is kept as written, and used again while the schedule and the
         # placeholder's classes and names stay the same (.fragments).
-        key = None
-        if store is not None:
-            attributes = [placeholder[name] for name in ("classes", "ids", "names")]
-            key = store.key(docname, "schedule", repr(schedule), repr(attributes))
-            if (kept := store.find(docname, key)) is not None:
-                placeholder.replace_self(kept)
-                continue
-        table = schedule_table(schedule, lesson_link)
-        # Left out of the search index: the lesson titles it repeats are found on their pages.
-        table["classes"] += [*placeholder["classes"], "no-search"]
-        table["ids"] = list(placeholder["ids"])
-        table["names"] = list(placeholder["names"])
-        if store is not None and key is not None:
-            placeholder.replace_self(store.wrap(docname, key, [table]))
-        else:
-            placeholder.replace_self(table)
+        attributes = [placeholder[name] for name in ("classes", "ids", "names")]
+        data = ("schedule", repr(schedule), repr(attributes))
+        placeholder.replace_self(
+            kept_or_made(
+                builder,
+                docname,
+                data,
+                partial(placed_table, schedule, lesson_link, placeholder),
+            )
+        )
+
+
+def placed_table(
+    schedule: Schedule,
+    lesson_link: Callable[[str, str], nodes.Node],
+    placeholder: lesson_schedule_node,
+) -> list[nodes.Node]:
+    """The schedule's table, with the classes, ids and names of the placeholder it replaces."""
+    table = schedule_table(schedule, lesson_link)
+    # Left out of the search index: the lesson titles it repeats are found on their pages.
+    table["classes"] += [*placeholder["classes"], "no-search"]
+    table["ids"] = list(placeholder["ids"])
+    table["names"] = list(placeholder["names"])
+    return [table]
 
 
 def _cell(*children: nodes.Node | str) -> nodes.entry:

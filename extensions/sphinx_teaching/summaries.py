@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from docutils import nodes
@@ -32,7 +33,7 @@ from sphinx.util.nodes import clean_astext
 from sphinx.util.osutil import SEP
 
 from . import nodes as box_nodes
-from .fragments import fragment_store
+from .fragments import kept_or_made
 from .generated import page_reference
 from .kinds import KINDS_BY_NAME
 from .navigation import pages_in_toctree_order
@@ -331,7 +332,6 @@ def render_summary(
     changes (:mod:`.fragments`).
     """
     env = builder.env
-    store = fragment_store(builder)
     # "no-search": Sphinx's search leaves the copies out, so a search finds each box once,
     # on its own page, rather than also on every summary that repeats it.
     container = nodes.container(
@@ -343,25 +343,29 @@ def render_summary(
             continue
         page_title = env.titles.get(docname)
         title_text = clean_astext(page_title) if page_title is not None else docname
-        key = None
-        if store is not None and boxes.self_contained:
-            key = store.key(fromdoc, summary.name, docname, title_text, str(level), boxes.pickled)
-            if (kept := store.find(fromdoc, key)) is not None:
-                container += kept
-                continue
-        heading = nodes.rubric("", "", classes=["lesson-summary-page"])
-        heading["heading-level"] = level
-        heading += page_reference(builder, fromdoc, docname, [nodes.Text(title_text)])
-        share: list[nodes.Node] = [heading]
-        for entry in pickle.loads(boxes.pickled):
-            share.append(render_entry(builder, entry, docname, fromdoc))
-        if store is not None and key is not None:
-            container += store.wrap(fromdoc, key, share)
-        else:
-            container += share
+        data = (summary.name, docname, title_text, str(level), boxes.pickled)
+        container += kept_or_made(
+            builder,
+            fromdoc,
+            data if boxes.self_contained else None,
+            partial(page_share, builder, boxes, docname, title_text, fromdoc, level),
+        )
     if len(container) == 0:
         container += nodes.paragraph(summary.empty_text, summary.empty_text)
     return container
+
+
+def page_share(
+    builder: Builder, boxes: PageBoxes, docname: str, title: str, fromdoc: str, level: int
+) -> list[nodes.Node]:
+    """One page's share of a summary: a heading linking to the page, then its boxes."""
+    heading = nodes.rubric("", "", classes=["lesson-summary-page"])
+    heading["heading-level"] = level
+    heading += page_reference(builder, fromdoc, docname, [nodes.Text(title)])
+    entries = [
+        render_entry(builder, entry, docname, fromdoc) for entry in pickle.loads(boxes.pickled)
+    ]
+    return [heading, *entries]
 
 
 def render_entry(
