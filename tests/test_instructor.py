@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import build_cleanly, build_once, copy_root, make_test_app, read_html, warnings_of
-from sphinx_teaching.instructor import instructor_notes
+from sphinx_teaching.domain import lesson_domain
 
 #: A phrase from each note of the test root, as it appears in the sources.
 NOTE_PHRASES = {
@@ -31,6 +31,14 @@ NOTE_WORDS = [
     "conda-note",
     *NOTE_PHRASES.values(),
 ]
+
+
+def instructor_notes(env) -> dict[str, list]:
+    """The instructor notes kept for the guide, by page."""
+    boxes = lesson_domain(env).entries("boxes")
+    notes = {doc: [box for box in found if box["kind"] == "instructor-note"]
+             for doc, found in boxes.items()}  # fmt: skip
+    return {doc: found for doc, found in notes.items() if found}
 
 
 def build(srcdir: Path, **kwargs):

@@ -25,6 +25,7 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.nodes import clean_astext
 
+from .domain import TIMING_FIELDS, in_lesson_folder
 from .nodes import (
     TeachingBox,
     exercise_node,
@@ -40,39 +41,12 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
-
-#: Page metadata fields that hold a lesson's timing, in minutes.
-TIMING_FIELDS = ("teaching", "exercises")
-
-CONFIG_NAME = "lesson_check_folders"
 
 logger = logging.getLogger(__name__)
 
 
-def lesson_folders(config: Config) -> list[str]:
-    return list(getattr(config, CONFIG_NAME, []) or [])
-
-
-def is_lesson_page(config: Config, docname: str) -> bool:
-    return any(docname.startswith(folder) for folder in lesson_folders(config))
-
-
 # --- Configuration ---------------------------------------------------------------------------
-
-
-def validate_config(app: Sphinx, config: Config) -> None:
-    """``lesson_check_folders`` must be a list of docname prefixes; otherwise use the default."""
-    value = getattr(config, CONFIG_NAME)
-    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
-        return
-    warn(
-        LessonWarning.CONFIG,
-        f'{CONFIG_NAME} must be a list of folder names such as ["lessons/"], '
-        f"not {value!r}; no page is checked.",
-    )
-    setattr(config, CONFIG_NAME, [])
 
 
 def check_folders_have_pages(app: Sphinx, env: BuildEnvironment) -> None:
@@ -81,10 +55,10 @@ def check_folders_have_pages(app: Sphinx, env: BuildEnvironment) -> None:
     A note in the build output rather than a warning: a course that lists its lesson folders
     before their pages are written must still build with ``-W``.
     """
-    for folder in lesson_folders(env.config):
+    for folder in env.config.lesson_check_folders:
         if not any(docname.startswith(folder) for docname in env.found_docs):
             logger.info(
-                f"lesson checks: {CONFIG_NAME} names {folder!r}, but no page's name starts "
+                f"lesson checks: lesson_check_folders names {folder!r}, but no page's name starts "
                 "with it; check the spelling (names are relative to the source folder)."
             )
 
@@ -96,7 +70,7 @@ def check_lesson_page(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``: check a page of the lesson folders."""
     env = app.env
     docname = env.current_document.docname
-    if not is_lesson_page(env.config, docname):
+    if not in_lesson_folder(app, docname):
         return
     check_start(doctree)
     check_end(doctree)
@@ -236,16 +210,7 @@ def box_title(box: TeachingBox) -> str:
 
 
 def setup_checks(app: Sphinx) -> None:
-    """Register ``lesson_check_folders`` and the checks."""
-    app.add_config_value(
-        CONFIG_NAME,
-        [],
-        "env",
-        types=frozenset({list, tuple}),
-        description="Docname prefixes of the lesson pages to check, such as "
-        '``["lessons/"]``; the default checks no page.',
-    )
-    app.connect("config-inited", validate_config)
+    """Register the checks."""
     # After Sphinx's own collectors (priority 500) have moved the metadata into the env.
     app.connect("doctree-read", check_lesson_page, priority=600)
     app.connect("env-check-consistency", check_folders_have_pages)

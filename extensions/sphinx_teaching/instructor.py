@@ -23,66 +23,30 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.transforms import SphinxTransform
-from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import docname_join
 from sphinx.util.docutils import SphinxDirective
 
-from .badinput import TakesNoArgument, report_unexpected_argument
-from .envdata import env_data
-from .generated import page_link, track_generated_pages
-from .navigation import pages_in_toctree_order
-from .nodes import detached_copy, instructor_note_node
-from .schedule import duration, page_title
+from .directives import TakesNoArgument, report_unexpected_argument
+from .domain import lesson_domain, page_title, pages_in_toctree_order
+from .nodes import generated_part, instructor_note_node
+from .placeholders import copy_box, page_reference
+from .schedule import duration
 from .timing import Timing, lesson_timings
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.config import Config
-    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
-#: The tag (``sphinx-build -t instructor``) that selects the instructor view by default.
-INSTRUCTOR_TAG = "instructor"
-DEFAULT_GUIDE = "instructor-guide"
-#: Where the notes are kept in the build environment: docname -> [(anchor, note copy)].
-_NOTES_ATTRIBUTE = "lesson_instructor_notes"
-_GUIDE_PAGES_ATTRIBUTE = "lesson_instructor_guide_pages"
 #: Set on a learner build's doctree whose page had instructor notes removed.
 NOTES_REMOVED = "lesson_instructor_notes_removed"
-
-
-class instructor_guide_node(nodes.General, nodes.Element):
-    """Where the instructor guide goes; replaced at write time."""
 
 
 def instructor_view(config: Config) -> bool:
     """Whether this build is the instructor's (notes shown) rather than the learners'."""
     return bool(config.lesson_instructor_view)
-
-
-def check_instructor_config(app: Sphinx, config: Config) -> None:
-    """Resolve ``lesson_instructor_view`` (unset: follow the tag) and check the guide's name."""
-    view = config.lesson_instructor_view
-    if view is None:
-        config.lesson_instructor_view = app.tags.has(INSTRUCTOR_TAG)
-    elif not isinstance(view, bool):
-        warn(
-            LessonWarning.CONFIG,
-            f"lesson_instructor_view must be True, False or None (follow '-t "
-            f"{INSTRUCTOR_TAG}'), not {view!r}; following the tag",
-        )
-        config.lesson_instructor_view = app.tags.has(INSTRUCTOR_TAG)
-    guide = config.lesson_instructor_guide
-    if not isinstance(guide, str):
-        warn(
-            LessonWarning.CONFIG,
-            f"lesson_instructor_guide must be the docname of the guide page (or ''), not "
-            f"{guide!r}; using {DEFAULT_GUIDE!r}",
-        )
-        config.lesson_instructor_guide = DEFAULT_GUIDE
 
 
 # --- Learner build: remove the notes and hide the guide ---------------------------------------
@@ -160,58 +124,6 @@ def hide_guide_page(app: Sphinx, doctree: nodes.document) -> None:
     metadata["nosearch"] = ""
 
 
-# --- Instructor build: collect the notes ------------------------------------------------------
-
-
-def _notes(env: BuildEnvironment) -> dict[str, list[tuple[str, instructor_note_node]]]:
-    return env_data(env, _NOTES_ATTRIBUTE, dict)
-
-
-class InstructorNoteCollector(EnvironmentCollector):
-    """Keep a copy of every instructor note per page, with the id to link back to."""
-
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        _notes(env).pop(docname, None)
-
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-    ) -> None:
-        mine, theirs = _notes(env), _notes(other)
-        for docname in docnames:
-            if docname in theirs:
-                mine[docname] = theirs[docname]
-
-    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        if not instructor_view(app.config):
-            return
-        docname = app.env.current_document.docname
-        found = []
-        for note in doctree.findall(instructor_note_node):
-            if is_reference_example(note):
-                continue  # an example in the extension's reference, not a note for instructors
-            anchor = note["ids"][0] if note["ids"] else ""
-            found.append((anchor, detached_copy(note)))
-        if found:
-            _notes(app.env)[docname] = found
-
-
-def is_reference_example(node: nodes.Node) -> bool:
-    """Is ``node`` inside an example of the extension reference (``lesson-example``)?"""
-    from .reference import EXAMPLE_RESULT_CLASS
-
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, nodes.Element) and EXAMPLE_RESULT_CLASS in parent["classes"]:
-            return True
-        parent = parent.parent
-    return False
-
-
-def instructor_notes(env: BuildEnvironment) -> dict[str, list[tuple[str, instructor_note_node]]]:
-    """The instructor notes by page, each with the anchor of the original (instructor build)."""
-    return {docname: list(notes) for docname, notes in _notes(env).items()}
-
-
 # --- The guide --------------------------------------------------------------------------------
 
 
@@ -223,7 +135,7 @@ class InstructorGuideDirective(TakesNoArgument, SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         report_unexpected_argument(self)
-        if self.env.current_document.new_serial_number("lesson-instructor-guide"):
+        if self.env.current_document.new_serial_number("lesson-part-guide"):
             # A second copy would repeat every note and every section id.
             warn(
                 LessonWarning.GUIDE_TWICE,
@@ -231,7 +143,7 @@ class InstructorGuideDirective(TakesNoArgument, SphinxDirective):
                 location=(self.env.current_document.docname, self.lineno),
             )
             return []
-        node = instructor_guide_node()
+        node = generated_part(part="guide")
         self.set_source_info(node)
         node["classes"] = ["lesson-instructor-guide", *self.options.get("class", [])]
         return [node]
@@ -250,103 +162,51 @@ def timing_text(timing: Timing | None) -> str:
     return f"{', '.join(parts).capitalize()}; {duration(timing.total)} in all."
 
 
-class InstructorGuide(SphinxPostTransform):
-    """Replace the guide placeholder: per lesson, its timing and its notes, linked back.
+def render_guide(builder: Builder, placeholder: generated_part, fromdoc: str) -> list[nodes.Node]:
+    """The guide: per lesson in toctree order, its timing and its notes, linked back.
 
-    Before reference resolution (priority 10), so references inside the copied notes are
-    resolved for the guide page, and the HTML box transform dresses the copies as boxes.
+    In the learner build, only a line saying where the guide is.
     """
-
-    default_priority = 5
-
-    def run(self, **kwargs: Any) -> None:
-        placeholders = list(self.document.findall(instructor_guide_node))
-        if not placeholders:
-            return
-        if not instructor_view(self.config):
-            for placeholder in placeholders:
-                notice = nodes.paragraph(
-                    "",
-                    "The instructor guide is part of the instructor build (make html-instructor).",
-                )
-                placeholder.replace_self(notice)
-            return
-        for placeholder in placeholders:
-            container = nodes.container(classes=list(placeholder["classes"]))
-            container += self.lesson_sections()
-            placeholder.replace_self(container)
-
-    def lesson_sections(self) -> list[nodes.Node]:
-        env = self.env
-        timings = lesson_timings(env)
-        notes = _notes(env)
-        sections: list[nodes.Node] = []
-        for docname in pages_in_toctree_order(env):
-            if docname not in timings and docname not in notes:
-                continue
-            section = nodes.section(ids=[f"lesson-guide-{nodes.make_id(docname)}"])
-            section["classes"].append("lesson-guide-lesson")
-            section += nodes.title("", page_title(env, docname))
-            link = page_link(docname, "Open the lesson")
+    if not instructor_view(builder.config):
+        text = "The instructor guide is part of the instructor build (make html-instructor)."
+        return [nodes.paragraph("", text)]
+    env = builder.env
+    timings = lesson_timings(env)
+    boxes = lesson_domain(env).entries("boxes")
+    # "no-search": a search finds each note once, on its own lesson page.
+    container = nodes.container(classes=[*placeholder["classes"], "no-search"])
+    for docname in pages_in_toctree_order(env):
+        notes = [box for box in boxes.get(docname, ()) if box["kind"] == "instructor-note"]
+        if docname not in timings and not notes:
+            continue
+        page_id = f"lesson-guide-{nodes.make_id(docname)}"
+        section = nodes.section(ids=[page_id], classes=["lesson-guide-lesson"])
+        section += nodes.title("", page_title(env, docname))
+        link = page_reference(builder, fromdoc, docname, [nodes.Text("Open the lesson")])
+        section += nodes.paragraph(
+            "", "", nodes.Text(timing_text(timings.get(docname)) + " "), link
+        )
+        for number, note in enumerate(notes):
+            copy = copy_box(note, docname, fromdoc)
+            # An id of its own, so the copy is a labelled landmark like the original.
+            copy["ids"] = [f"{page_id}-note-{number}"]
+            section += copy
+            back = nodes.Text("\u21a9 Back to this note in the lesson")
+            anchor = note["ids"][0] if note["ids"] else ""
             section += nodes.paragraph(
-                "", "", nodes.Text(timing_text(timings.get(docname)) + " "), link
-            )
-            for number, (anchor, note) in enumerate(notes.get(docname, [])):
-                copy = self.copy_note(note, docname)
-                # An id of its own, so the copy is a labelled landmark like the original.
-                copy["ids"] = [f"lesson-guide-{nodes.make_id(docname)}-note-{number}"]
-                section += copy
-                back = page_link(docname, "\u21a9 Back to this note in the lesson", anchor)
-                section += nodes.paragraph("", "", back, classes=["lesson-guide-backlink"])
-            sections.append(section)
-        if not sections:
-            sections.append(nodes.paragraph("", "No lesson has a timing or an instructor note."))
-        return sections
-
-    def copy_note(self, note: instructor_note_node, docname: str) -> instructor_note_node:
-        """A copy of ``note`` that can live in the guide page."""
-        copy = note.deepcopy()
-        # Ids and names belong to the original; here they would clash between lessons.
-        for element in copy.findall(nodes.Element):
-            element["ids"] = []
-            element["names"] = []
-        for xref in copy.findall(addnodes.pending_xref):
-            # Resolve as if written in the guide, but keep :doc: targets relative to the
-            # lesson they were written in.
-            if xref.get("refdomain") == "std" and xref.get("reftype") == "doc":
-                target = xref["reftarget"]
-                if not target.startswith("/"):
-                    xref["reftarget"] = "/" + docname_join(xref.get("refdoc", docname), target)
-            xref["refdoc"] = self.env.current_document.docname
-        return copy
+                "", "", page_reference(builder, fromdoc, docname, [back], anchor),
+                classes=["lesson-guide-backlink"],
+            )  # fmt: skip
+        container += section
+    if len(container) == 0:
+        container += nodes.paragraph("", "No lesson has a timing or an instructor note.")
+    return [container]
 
 
 def setup_instructor(app: Sphinx) -> None:
-    """Register the instructor view's configuration, transforms, collector and guide."""
-    # None: follow the ``instructor`` tag (``make html-instructor`` passes ``-t instructor``).
-    app.add_config_value(
-        "lesson_instructor_view",
-        None,
-        "env",
-        types=frozenset({bool, type(None)}),
-        description="``True`` builds the instructor view (notes shown, guide page listed); "
-        "the course sets it from the ``instructor`` tag (``make html-instructor``).",
-    )
-    app.add_config_value(
-        "lesson_instructor_guide",
-        DEFAULT_GUIDE,
-        "env",
-        types=frozenset({str}),
-        description="Docname of the instructor guide page (every note and lesson timing); "
-        "hidden from the learner build.",
-    )
-    app.connect("config-inited", check_instructor_config)
+    """Register the instructor view's transforms and the guide's directive."""
     app.add_transform(RemoveInstructorNotes)
     app.add_transform(HideInstructorGuide)
     app.connect("html-page-context", withhold_source)
     app.connect("doctree-read", hide_guide_page, priority=900)
-    app.add_env_collector(InstructorNoteCollector)
-    app.add_node(instructor_guide_node)
     app.add_directive("instructor-guide", InstructorGuideDirective)
-    app.add_post_transform(InstructorGuide)
-    track_generated_pages(app, instructor_guide_node, _GUIDE_PAGES_ATTRIBUTE)

@@ -130,3 +130,15 @@ def detached_copy(node: _Node) -> _Node:
     for descendant in copy.findall(nodes.Node):
         descendant.document = None  # type: ignore[assignment]
     return copy
+
+
+# --- Generated parts ---------------------------------------------------------------------------
+
+
+class generated_part(nodes.General, nodes.Element):
+    """Where a part generated from every page goes (a summary, the schedule, the guide).
+
+    ``node["part"]`` names it: ``"keypoints"``, ``"objectives"``, ``"exercises"``,
+    ``"schedule"`` or ``"guide"``; the directive that placed it may add options of its own
+    (``folders``, ``classes``, ...). Filled from the collected data as the page is written.
+    """

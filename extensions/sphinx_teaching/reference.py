@@ -26,6 +26,7 @@ from sphinx.directives.code import container_wrapper
 from sphinx.util.docutils import SphinxDirective
 
 from .directives import directive_class
+from .domain import EXAMPLE_RESULT_CLASS
 from .kinds import BOX_KINDS
 from .warnings import WARNING_TYPE, LessonWarning, warn
 
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
-
-#: The class of an example's rendered result: course-wide collectors leave its boxes out.
-EXAMPLE_RESULT_CLASS = "lesson-example-result"
 
 #: Only configuration values with this prefix are ours.
 CONFIG_PREFIX = "lesson_"

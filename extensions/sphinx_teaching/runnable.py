@@ -9,16 +9,16 @@ with it:
 - ``:cluster: CENTRE`` -- cluster-only: not run; every module it loads must be listed for that
   centre in the known-modules file (``lesson_known_modules``).
 
-The blocks are collected from the doctrees (both syntaxes, any nesting) into the build
-environment with purge and merge, checked as their page is read, and written to
-``<doctreedir>/lesson-commands.json`` at the end of a build that read or removed a page, where
-:mod:`.sandbox` reads them. Plain shell code blocks in lesson pages (pages in
-``lesson_check_folders`` or with ``teaching``/``exercises`` timing) are reported, so no
-command slips through unmarked.
+The blocks are collected from the doctrees (both syntaxes, any nesting) into
+:class:`.domain.LessonDomain`, checked as their page is read, and written to
+``<doctreedir>/lesson-commands.json`` at the end of every build, where the command runner
+(``sphinx-teaching-commands``) reads them. Plain shell code blocks in lesson pages
+(:func:`.domain.is_lesson_page`) are reported, so no command slips through unmarked.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
@@ -28,10 +28,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.directives.code import CodeBlock
-from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .checks import is_lesson_page as in_lesson_folder
-from .envdata import env_data
+from .domain import is_lesson_page, lesson_domain
 from .shell_text import (
     CONSOLE_LANGUAGES,
     SHELL_LANGUAGES,
@@ -50,10 +49,8 @@ if TYPE_CHECKING:
 
 #: Where the collected blocks go, inside the build's doctree folder.
 MANIFEST_NAME = "lesson-commands.json"
-#: Shape of the manifest and of the environment data; raise when either changes.
+#: Shape of the manifest; raise when it changes.
 MANIFEST_VERSION = 1
-#: Page metadata that makes a page a lesson page (the timing fields).
-LESSON_METADATA = ("teaching", "exercises")
 #: Output comparison modes of ``:output:``.
 OUTPUT_MODES = ("compare", "ignore")
 
@@ -181,76 +178,54 @@ def block_record(literal: nodes.literal_block, docname: str, env: BuildEnvironme
     }
 
 
-class CommandCollector(EnvironmentCollector):
-    """Keeps every shell block of every page in ``env.lesson_commands`` (docname -> blocks).
-
-    It also notes the pages this build cleared, that is read again or removed: only their
-    blocks are checked (Sphinx warns about a page only when it reads it), and the manifest
-    is written again only if there are any.
-    """
-
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        _data(env).pop(docname, None)
-        _changed_pages(env).add(docname)
-
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-    ) -> None:
-        mine, theirs = _data(env), _data(other)
-        for docname in docnames:
-            if docname in theirs:
-                mine[docname] = theirs[docname]
-
-    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        env = app.env
-        docname = env.docname
-        blocks = [
-            record
-            for literal in doctree.findall(nodes.literal_block)
-            if (record := block_record(literal, docname, env)) is not None
-        ]
-        if blocks:
-            _data(env)[docname] = blocks
-        if any(block["kind"] == "cluster" for block in blocks):
-            # A page with cluster-only blocks is checked against the known-modules file:
-            # re-read it when that file changes.
-            path = known_modules_path(app)
-            if path is not None:
-                env.note_dependency(str(path))
+def collect_commands(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: keep the page's shell blocks, and check them."""
+    env = app.env
+    docname = env.current_document.docname
+    blocks = [
+        record
+        for literal in doctree.findall(nodes.literal_block)
+        if (record := block_record(literal, docname, env)) is not None
+    ]
+    if not blocks:
+        return
+    lesson_domain(env).entries("commands")[docname] = blocks
+    centres = None
+    if any(block["kind"] == "cluster" for block in blocks):
+        path = known_modules_path(app)
+        if path is None:
+            warn(
+                LessonWarning.CONFIG,
+                "cluster-only blocks need a list of known modules: set lesson_known_modules "
+                "in conf.py to the path of a TOML file (see the runnable-commands docs)",
+                location=docname,
+            )
+        else:
+            # Read again when the known-modules file changes.
+            env.note_dependency(str(path))
+            centres = load_known_modules(path)[0]
+    unmarked_matters = app.config.lesson_commands_check_unmarked and is_lesson_page(env, docname)
+    for block in blocks:
+        _check_block(block, unmarked_matters, centres)
 
 
-def _data(env: BuildEnvironment) -> dict[str, list[dict]]:
-    return env_data(env, "lesson_commands", dict)
-
-
-#: Environment attribute for one build (emptied as it starts): the pages it read again or
-#: removed.
-_CHANGED_PAGES = "lesson_commands_changed_pages"
-
-
-def _changed_pages(env: BuildEnvironment) -> set[str]:
-    return env_data(env, _CHANGED_PAGES, set)
-
-
-def start_build(app: Sphinx) -> None:
-    """``builder-inited``: no page is read again or removed yet in this build."""
-    setattr(app.env, _CHANGED_PAGES, set())
-
-
-def remove_hidden_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+class RemoveHiddenBlocks(SphinxPostTransform):
     """Drop ``:hidden:`` blocks from every output; they are collected and run, never shown.
 
-    Done last on ``doctree-resolved`` (not in a post-transform), so that copies other
-    features insert then, such as an exercise shown on a summary page, lose them too.
+    After the generated parts are filled, so that copies of boxes holding one lose it too.
     """
-    for literal in list(doctree.findall(nodes.literal_block)):
-        if literal.get(ATTR_HIDDEN):
-            parent = literal.parent
-            # A captioned block sits in a container with its caption: remove both.
-            if isinstance(parent, nodes.container) and parent.get("literal_block"):
-                parent.parent.remove(parent)
-            else:
-                parent.remove(literal)
+
+    default_priority = 100
+
+    def run(self, **kwargs: Any) -> None:
+        for literal in list(self.document.findall(nodes.literal_block)):
+            if literal.get(ATTR_HIDDEN):
+                parent = literal.parent
+                # A captioned block sits in a container with its caption: remove both.
+                if isinstance(parent, nodes.container) and parent.get("literal_block"):
+                    parent.parent.remove(parent)
+                else:
+                    parent.remove(literal)
 
 
 # -- Known modules ---------------------------------------------------------------------------
@@ -263,7 +238,21 @@ def known_modules_path(app: Sphinx) -> Path | None:
     return (Path(app.confdir) / value).resolve()
 
 
+@functools.cache
+def _known_modules(path: Path, modified: float) -> tuple[dict[str, dict[str, dict]], list]:
+    return _read_known_modules(path)
+
+
 def load_known_modules(path: Path) -> tuple[dict[str, dict[str, dict]], list[tuple[int, str]]]:
+    """The known-modules file, read once per version of it (see :func:`_read_known_modules`)."""
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        modified = -1.0
+    return _known_modules(path, modified)
+
+
+def _read_known_modules(path: Path) -> tuple[dict[str, dict[str, dict]], list[tuple[int, str]]]:
     """Read the known-modules file: ``{centre: {module: entry}}`` and ``(line, problem)`` pairs.
 
     The file has a ``[sources]`` table (key -> description) and one table per centre,
@@ -304,41 +293,17 @@ def load_known_modules(path: Path) -> tuple[dict[str, dict[str, dict]], list[tup
     return centres, problems
 
 
-# -- Checks after reading --------------------------------------------------------------------
+# -- Checks ------------------------------------------------------------------------------------
 
 
-def is_lesson_page(env: BuildEnvironment, docname: str) -> bool:
-    """A lesson page is in a lesson folder (``lesson_check_folders``, as for the lesson
-    checks) or carries lesson timing metadata (``teaching``/``exercises``)."""
-    if in_lesson_folder(env.config, docname):
-        return True
-    metadata = env.metadata.get(docname, {})
-    return any(key in metadata for key in LESSON_METADATA)
-
-
-def check_blocks(app: Sphinx, env: BuildEnvironment) -> None:
-    """Warn about marking mistakes, unknown centres and modules, unmarked shell blocks."""
-    centres: dict[str, dict[str, dict]] | None = None
+def check_known_modules_file(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-check-consistency``: report the problems of the known-modules file, once."""
     path = known_modules_path(app)
-    data = _data(env)
-    if any(block["kind"] == "cluster" for blocks in data.values() for block in blocks):
-        if path is None:
-            warn(
-                LessonWarning.CONFIG,
-                "cluster-only blocks need a list of known modules: set lesson_known_modules "
-                "in conf.py to the path of a TOML file (see the runnable-commands docs)",
-            )
-        else:
-            centres, problems = load_known_modules(path)
-            for line, problem in problems:
-                warn(LessonWarning.CONFIG, problem, location=f"{path}:{line}" if line else None)
-    check_unmarked = app.config.lesson_commands_check_unmarked is not False
-    # Only the pages read in this build: the others were checked when they were read, and a
-    # change to the known-modules file has the pages that depend on it read again.
-    for docname in sorted(_changed_pages(env) & data.keys()):
-        unmarked_matters = check_unmarked and is_lesson_page(env, docname)
-        for block in data[docname]:
-            _check_block(block, unmarked_matters, centres)
+    commands = lesson_domain(env).entries("commands").values()
+    if path is None or not any(b["kind"] == "cluster" for blocks in commands for b in blocks):
+        return
+    for line, problem in load_known_modules(path)[1]:
+        warn(LessonWarning.CONFIG, problem, location=f"{path}:{line}" if line else None)
 
 
 def _location(block: dict, line: int | None = None) -> str:
@@ -439,7 +404,7 @@ def _line_of(module: str, command: Any) -> int:
 def manifest(app: Sphinx) -> dict:
     """Every page's blocks with their commands parsed, grouped into scenarios, as plain data."""
     env = app.env
-    data = _data(env)
+    data = lesson_domain(env).entries("commands")
     pages = []
     for docname in sorted(data):
         blocks = data[docname]
@@ -485,55 +450,21 @@ def manifest(app: Sphinx) -> dict:
 
 
 def write_manifest(app: Sphinx, exception: Exception | None) -> None:
-    """Write the manifest next to the doctrees, for the tests (and any other tool).
-
-    Only when a page was read or removed in this build, or the file is missing: otherwise
-    the manifest of the last build is still exact.
-    """
+    """``build-finished``: write the manifest next to the doctrees, for the command runner."""
     if exception is not None:
         return
     path = Path(app.doctreedir) / MANIFEST_NAME
-    if path.is_file() and not _changed_pages(app.env):
-        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Compact (no indent): json's fast C encoder then writes it, in a few milliseconds.
-    text = json.dumps(manifest(app), sort_keys=True, separators=(",", ":"))
-    path.write_text(text + "\n", encoding="utf-8")
-
-
-def read_config(app: Sphinx, config: Any) -> None:
-    value = config.lesson_commands_check_unmarked
-    if not isinstance(value, bool):
-        warn(
-            LessonWarning.CONFIG,
-            f"lesson_commands_check_unmarked must be True or False, not {value!r}; using True",
-        )
-        value = True
-        config.lesson_commands_check_unmarked = value
+    text = json.dumps(manifest(app), sort_keys=True, separators=(",", ":")) + "\n"
+    # Written only when it changed, so tools watching it see a change only when there is one.
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
 
 
 def setup_runnable(app: Sphinx) -> None:
-    """Register ``lesson-command``, its collector, checks and manifest."""
-    app.add_config_value(
-        "lesson_known_modules",
-        None,
-        "env",
-        types=(str, type(None)),
-        description="Path (from the folder of ``conf.py``) of the TOML file of known modules "
-        "per centre, with their sources, that cluster-only ``lesson-command`` blocks may use.",
-    )
-    app.add_config_value(
-        "lesson_commands_check_unmarked",
-        True,
-        "env",
-        types=(bool,),
-        description="Warn about shell code blocks in lesson pages that are neither runnable "
-        "(``:scenario:``) nor cluster-only (``:cluster:``).",
-    )
+    """Register ``lesson-command``, the collection and checks of blocks, and the manifest."""
     app.add_directive("lesson-command", LessonCommandDirective)
-    app.add_env_collector(CommandCollector)
-    app.connect("doctree-resolved", remove_hidden_blocks, priority=900)
-    app.connect("config-inited", read_config)
-    app.connect("builder-inited", start_build)
-    app.connect("env-check-consistency", check_blocks)
+    app.connect("doctree-read", collect_commands, priority=610)
+    app.add_post_transform(RemoveHiddenBlocks)
+    app.connect("env-check-consistency", check_known_modules_file)
     app.connect("build-finished", write_manifest)

@@ -4,9 +4,9 @@ Every page that declares a timing (see :mod:`.timing`) is a row, in toctree orde
 teaching and exercise minutes and its clock times, counted from ``lesson_schedule_start``; the
 breaks of ``lesson_schedule_breaks`` are rows of their own after the lesson they follow; a last
 row gives the totals. The directive leaves a placeholder that is replaced at write time from
-the timings in the build environment, and the page holding it is written again whenever any
-page changes, so the schedule never drifts from the lessons. In HTML the table written is kept
-(:mod:`.fragments`) and used again while the schedule stays the same.
+the timings in :class:`.domain.LessonDomain`, and the page holding it is written again
+whenever a timing, a title or the toctree changes, so the schedule never drifts from the
+lessons.
 
 Configuration (``conf.py``)::
 
@@ -20,19 +20,18 @@ Configuration (``conf.py``)::
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.nodes import clean_astext
 
-from .badinput import TakesNoArgument, report_unexpected_argument
-from .fragments import kept_or_made
-from .generated import page_reference, track_generated_pages
+from .config import DEFAULT_BREAK_TITLE, parse_clock
+from .directives import TakesNoArgument, report_unexpected_argument
+from .domain import lesson_domain, page_title
+from .nodes import generated_part
+from .placeholders import page_reference
 from .timing import Timing, lessons_in_order
 from .warnings import LessonWarning, warn
 
@@ -40,19 +39,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
-
-DEFAULT_START = "09:00"
-DEFAULT_BREAK_TITLE = "Break"
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-#: Where the pages holding a schedule are remembered in the build environment.
-_PAGES_ATTRIBUTE = "lesson_schedule_pages"
-
-
-class lesson_schedule_node(nodes.General, nodes.Element):
-    """Where a schedule goes; replaced by the table at write time."""
 
 
 # --- Arithmetic -------------------------------------------------------------------------------
@@ -170,21 +160,7 @@ def duration(minutes: int) -> str:
     return f"{hours} h" + (f" {rest} min" if rest else "")
 
 
-def page_title(env: BuildEnvironment, docname: str) -> str:
-    """A page's title as plain text (markup and raw HTML in it become text)."""
-    title = env.titles.get(docname)
-    return clean_astext(title) if title is not None else docname
-
-
 # --- Configuration ----------------------------------------------------------------------------
-
-
-def parse_clock(text: str) -> int | None:
-    """Minutes since midnight of an ``HH:MM`` time, or ``None`` if it is not one."""
-    match = _CLOCK.match(text.strip()) if isinstance(text, str) else None
-    if not match:
-        return None
-    return int(match[1]) * 60 + int(match[2])
 
 
 def configured_parallel(config: Config) -> list[list[str]]:
@@ -200,98 +176,9 @@ def configured_breaks(config: Config) -> list[Break]:
     ]
 
 
-def check_schedule_config(app: Sphinx, config: Config) -> None:
-    """Validate the schedule's configuration; fall back to defaults with a warning."""
-    if parse_clock(config.lesson_schedule_start) is None:
-        warn(
-            LessonWarning.CONFIG,
-            f"lesson_schedule_start must be a time as 'HH:MM' (24-hour clock), not "
-            f"{config.lesson_schedule_start!r}; using {DEFAULT_START!r}",
-        )
-        config.lesson_schedule_start = DEFAULT_START
-
-    raw = config.lesson_schedule_breaks
-    if not isinstance(raw, (list, tuple)):
-        warn(
-            LessonWarning.CONFIG,
-            f"lesson_schedule_breaks must be a list of breaks, not {raw!r}; using no breaks",
-        )
-        raw = []
-    valid: list[dict[str, Any]] = []
-    for number, item in enumerate(raw, start=1):
-        problem = _break_problem(item)
-        if problem:
-            warn(
-                LessonWarning.CONFIG,
-                f"lesson_schedule_breaks, item {number} ({item!r}): {problem}; the break is "
-                "left out. Write each break as {'after': 'docname', 'minutes': 15, "
-                "'title': 'Coffee break'}",
-            )
-            continue
-        valid.append(
-            {
-                "after": item["after"],
-                "minutes": item["minutes"],
-                "title": item.get("title", DEFAULT_BREAK_TITLE),
-            }
-        )
-    config.lesson_schedule_breaks = valid
-    config.lesson_schedule_parallel = _valid_parallel_groups(config.lesson_schedule_parallel)
-
-
-def _valid_parallel_groups(raw: Any) -> list[list[str]]:
-    """``lesson_schedule_parallel`` without its bad groups, each reported."""
-    example = "[['uppmax/isolated-uppmax', 'hpc2n/isolated-hpc2n']]"
-    if not isinstance(raw, (list, tuple)):
-        warn(
-            LessonWarning.CONFIG,
-            f"lesson_schedule_parallel must be a list of groups of docnames such as {example}, "
-            f"not {raw!r}; scheduling every lesson one after the other",
-        )
-        return []
-    groups: list[list[str]] = []
-    seen: set[str] = set()
-    for number, group in enumerate(raw, start=1):
-        if (
-            not isinstance(group, (list, tuple))
-            or len(group) < 2
-            or not all(isinstance(docname, str) and docname for docname in group)
-        ):
-            problem = "is not a list of two or more docnames"
-        elif seen & set(group):
-            problem = f"repeats {', '.join(sorted(seen & set(group)))} from an earlier group"
-        else:
-            groups.append(list(group))
-            seen.update(group)
-            continue
-        warn(
-            LessonWarning.CONFIG,
-            f"lesson_schedule_parallel, group {number} ({group!r}) {problem}; the group is "
-            f"left out. Write the groups as {example}",
-        )
-    return groups
-
-
-def _break_problem(item: Any) -> str | None:
-    if not isinstance(item, dict):
-        return "not a dict"
-    unknown = set(item) - {"after", "minutes", "title"}
-    if unknown:
-        return f"unknown key(s) {', '.join(sorted(map(str, unknown)))}"
-    after = item.get("after")
-    if not isinstance(after, str) or not after:
-        return "'after' must be the docname of the lesson the break follows"
-    minutes = item.get("minutes")
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
-        return "'minutes' must be a whole number greater than 0"
-    if not isinstance(item.get("title", DEFAULT_BREAK_TITLE), str):
-        return "'title' must be text"
-    return None
-
-
 def check_schedule_pages(app: Sphinx, env: BuildEnvironment) -> None:
     """Warn about configured docnames that are not lessons (the schedule can't place them)."""
-    if not getattr(env, _PAGES_ATTRIBUTE, None):
+    if not any("schedule" in parts for parts in lesson_domain(env).entries("parts").values()):
         return
     lessons = {docname for docname, _ in lessons_in_order(env)}
     advice = "give the docname of a lesson (its path in docs/ without the suffix)"
@@ -326,61 +213,35 @@ class LessonScheduleDirective(TakesNoArgument, SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         report_unexpected_argument(self)
-        node = lesson_schedule_node()
+        node = generated_part(part="schedule")
         self.set_source_info(node)
         node["classes"] = ["lesson-schedule", *self.options.get("class", [])]
         self.add_name(node)
         return [node]
 
 
-def fill_schedules(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Replace each schedule placeholder by the table, from the current timings.
-
-    Done on ``doctree-resolved``, after the post-transforms: the table holds nothing for them
-    to do (its links are made resolved), and a schedule of hundreds of rows would otherwise
-    be walked over by every one of them.
-    """
-    placeholders = list(doctree.findall(lesson_schedule_node))
-    if not placeholders:
-        return
-    env, builder = app.env, app.builder
+def render_schedule(
+    builder: Builder, placeholder: generated_part, fromdoc: str
+) -> list[nodes.Node]:
+    """The schedule table, from the current timings, with the placeholder's classes and ids."""
+    env, config = builder.env, builder.config
     lessons = [
         (lesson, page_title(env, lesson), timing) for lesson, timing in lessons_in_order(env)
     ]
-    start = parse_clock(app.config.lesson_schedule_start) or 0
     schedule = compute_schedule(
-        lessons, start, configured_breaks(app.config), configured_parallel(app.config)
+        lessons,
+        parse_clock(config.lesson_schedule_start) or 0,
+        configured_breaks(config),
+        configured_parallel(config),
     )
+    if not schedule.rows:
+        empty = nodes.paragraph("", "No lesson page declares its timing yet.")
+        empty["classes"] = list(placeholder["classes"])
+        return [empty]
 
     def lesson_link(lesson: str, title: str) -> nodes.Node:
-        return page_reference(builder, docname, lesson, [nodes.Text(title)])
+        return page_reference(builder, fromdoc, lesson, [nodes.Text(title)])
 
-    for placeholder in placeholders:
-        if not schedule.rows:
-            empty = nodes.paragraph("", "No lesson page declares its timing yet.")
-            empty["classes"] = list(placeholder["classes"])
-            placeholder.replace_self(empty)
-            continue
-        # In HTML the table is kept as written, and used again while the schedule and the
-        # placeholder's classes and names stay the same (.fragments).
-        attributes = [placeholder[name] for name in ("classes", "ids", "names")]
-        data = ("schedule", repr(schedule), repr(attributes))
-        placeholder.replace_self(
-            kept_or_made(
-                builder,
-                docname,
-                data,
-                partial(placed_table, schedule, lesson_link, placeholder),
-            )
-        )
-
-
-def placed_table(
-    schedule: Schedule,
-    lesson_link: Callable[[str, str], nodes.Node],
-    placeholder: lesson_schedule_node,
-) -> list[nodes.Node]:
-    """The schedule's table, with the classes, ids and names of the placeholder it replaces."""
     table = schedule_table(schedule, lesson_link)
     # Left out of the search index: the lesson titles it repeats are found on their pages.
     table["classes"] += [*placeholder["classes"], "no-search"]
@@ -473,33 +334,6 @@ def schedule_table(
 
 
 def setup_schedule(app: Sphinx) -> None:
-    """Register the schedule's configuration, directive and table."""
-    app.add_config_value(
-        "lesson_schedule_start",
-        DEFAULT_START,
-        "env",
-        types=frozenset({str}),
-        description="When the schedule's day starts, as ``HH:MM`` (24-hour clock).",
-    )
-    app.add_config_value(
-        "lesson_schedule_breaks",
-        [],
-        "env",
-        types=frozenset({list, tuple}),
-        description="Breaks in the schedule: each a dict with ``after`` (a lesson's docname), "
-        "``minutes`` and ``title``.",
-    )
-    app.add_config_value(
-        "lesson_schedule_parallel",
-        [],
-        "env",
-        types=frozenset({list, tuple}),
-        description="Groups of lesson docnames taught at the same time (one per learner); "
-        "each group shares a time slot.",
-    )
-    app.connect("config-inited", check_schedule_config)
-    app.add_node(lesson_schedule_node)
+    """Register the schedule's directive and the check of its configured pages."""
     app.add_directive("lesson-schedule", LessonScheduleDirective)
-    app.connect("doctree-resolved", fill_schedules)
-    track_generated_pages(app, lesson_schedule_node, _PAGES_ATTRIBUTE)
     app.connect("env-check-consistency", check_schedule_pages)

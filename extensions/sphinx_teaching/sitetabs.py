@@ -17,14 +17,15 @@ a rubric with the site's label (:func:`render_plain`).
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from .domain import current_builder
 from .nodes import TeachingBox
 from .warnings import LessonWarning, warn
 
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
     from sphinx.util.typing import OptionSpec
     from sphinx.writers.html5 import HTML5Translator
 
-#: A site name is used in ids, data attributes and ``?site=``: lower-case words and hyphens.
-SITE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: The accessible name of every tab list.
 TABLIST_LABEL = "Site"
 
@@ -52,37 +51,7 @@ class site_variant(nodes.General, nodes.Element):
     """
 
 
-# --- Configuration -----------------------------------------------------------------------------
-
-
-def check_sites_config(app: Sphinx, config: Config) -> None:
-    """Keep only well-formed ``lesson_sites`` entries; warn about the others."""
-    value = config.lesson_sites
-    if not isinstance(value, dict):
-        warn(
-            LessonWarning.CONFIG,
-            f"lesson_sites must be a dict of site name to label, such as "
-            f'{{"uppmax": "UPPMAX"}}, not {type(value).__name__}; no sites are configured.',
-        )
-        config.lesson_sites = {}
-        return
-    valid: dict[str, str] = {}
-    for name, label in value.items():
-        if not isinstance(name, str) or not SITE_NAME.match(name):
-            warn(
-                LessonWarning.CONFIG,
-                f"lesson_sites: the site name {name!r} is not lower-case letters, digits and "
-                "hyphens (it is used in links such as ?site=name); this site is left out.",
-            )
-        elif not isinstance(label, str) or not label.strip():
-            warn(
-                LessonWarning.CONFIG,
-                f"lesson_sites: the label of site {name!r} must be a non-empty string, not "
-                f"{label!r}; this site is left out.",
-            )
-        else:
-            valid[name] = label.strip()
-    config.lesson_sites = valid
+# --- Messages -----------------------------------------------------------------------------------
 
 
 def known_sites_text(sites: dict[str, str]) -> str:
@@ -211,19 +180,23 @@ class SiteTabsChecks(SphinxTransform):
 
 
 # --- Writing: HTML, and every other format -----------------------------------------------------
-#
-# Groups are finished on ``doctree-resolved``, late (priority 900), rather than in a
-# post-transform: other features copy content into a page on that event (a summary page copies
-# keypoints boxes, with any groups in them, after the post-transforms have run). Only on the
-# final doctree can the page's ids be kept unique and heading levels follow the page.
 
 
-def finish_groups(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Prepare every group for HTML, or turn it into plain labelled containers."""
-    if app.builder.format == "html":
-        prepare_html(doctree, with_tablist=not is_epub(type(app.builder)))
-    else:
-        render_plain(doctree)
+class FinishSiteTabs(SphinxPostTransform):
+    """Prepare every group for HTML, or turn it into plain labelled containers.
+
+    After the generated parts are filled (a summary may copy boxes holding groups), so the
+    ids this gives are unique in the page as written.
+    """
+
+    default_priority = 400
+
+    def run(self, **kwargs: Any) -> None:
+        builder = current_builder(self.env)
+        if builder.format == "html":
+            prepare_html(self.document, with_tablist=not is_epub(type(builder)))
+        else:
+            render_plain(self.document)
 
 
 def prepare_html(doctree: nodes.document, with_tablist: bool) -> None:
@@ -359,20 +332,10 @@ def script_settings(config: Config) -> dict[str, str]:
 
 
 def setup_sitetabs(app: Sphinx) -> None:
-    """Register the site-tab directives, nodes, checks, transforms, config and script."""
-    app.add_config_value(
-        "lesson_sites",
-        {},
-        "env",
-        types=frozenset({dict}),
-        description="The sites of site-specific content: a dict of site name (lower-case "
-        "letters, digits, hyphens; used in ?site=name) to the label its tab and heading show.",
-    )
-    app.connect("config-inited", check_sites_config)
+    """Register the site-tab directives, nodes, checks and transforms."""
     app.add_node(site_tabs, html=(visit_site_tabs_html, depart_site_tabs_html))
     app.add_node(site_variant, html=(visit_site_variant_html, depart_site_variant_html))
     app.add_directive("site-tabs", SiteTabsDirective)
     app.add_directive("site", SiteDirective)
     app.add_transform(SiteTabsChecks)
-    # After the other features' doctree-resolved handlers (500), which may copy groups in.
-    app.connect("doctree-resolved", finish_groups, priority=900)
+    app.add_post_transform(FinishSiteTabs)

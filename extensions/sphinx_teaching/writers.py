@@ -7,20 +7,30 @@ opens by mouse or keyboard without JavaScript. The icon is drawn by CSS and is d
 
 LaTeX, text, man and Texinfo: the box is written as an ordinary admonition with its title. Any
 other format gets the same through :class:`PlainAdmonitionFallback`, so no builder crashes.
+
+EPUB: e-book readers handle ``<details>`` badly or not at all, so every collapsible box (each
+solution, and admonitions made collapsible with ``:class: dropdown``) is written open.
+
+The stylesheet and script (``static/``) are added to HTML builds only, through Sphinx's own
+``html_static_path``; e-books get no script, as e-readers run none.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from .domain import heading_level
 from .kinds import BOX_KINDS
-from .nodes import TeachingBox, section_depth
+from .nodes import TeachingBox
+from .sitetabs import is_epub, script_settings
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.writers.html5 import HTML5Translator
 
 #: Formats with visitors registered below; every other format gets the fallback transform.
@@ -85,7 +95,7 @@ class HtmlBoxTransform(SphinxPostTransform):
             if box.get("collapsible") or title is None or title.parent is not box:
                 continue
             heading = box_heading(title.rawsource, "", *title.children)
-            heading["level"] = min(section_depth(box) + 1, 6)
+            heading["level"] = heading_level(box)
             if box["ids"]:
                 heading_id = f"{box['ids'][0]}-title"
                 heading["ids"].append(heading_id)
@@ -115,6 +125,40 @@ class PlainAdmonitionFallback(SphinxPostTransform):
             box.replace_self(plain)
 
 
+class ExpandCollapsiblesForEbooks(SphinxPostTransform):
+    """Drop ``collapsible`` from every admonition, so boxes are written expanded."""
+
+    # Before HtmlBoxTransform (200), which gives non-collapsible boxes their heading.
+    default_priority = 150
+    builders = ("epub",)
+
+    def run(self, **kwargs: Any) -> None:
+        for admonition in self.document.findall(nodes.Admonition):
+            if isinstance(admonition, nodes.Element) and "collapsible" in admonition:
+                del admonition["collapsible"]
+
+
+# --- Static files ----------------------------------------------------------------------------
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def add_static_path(app: Sphinx, config: Config) -> None:
+    """``config-inited``: HTML builders copy our ``static/`` folder with the site's own."""
+    config.html_static_path.append(str(STATIC_DIR))
+
+
+def link_static_files(app: Sphinx) -> None:
+    """``builder-inited``: link our stylesheet and script from every page of an HTML build."""
+    if app.builder.format != "html":
+        return
+    app.add_css_file("lesson.css")
+    if not is_epub(type(app.builder)):
+        # Deferred: it runs once the page is parsed. What it needs to know comes in data
+        # attributes of its own tag, which Sphinx escapes (never pasted into script source).
+        app.add_js_file("lesson.js", loading_method="defer", **script_settings(app.config))
+
+
 def setup_writers(app: Sphinx) -> None:
     """Register every box node with its visitors, and the HTML and fallback transforms."""
     as_admonition = (visit_box_as_admonition, depart_box_as_admonition)
@@ -129,7 +173,10 @@ def setup_writers(app: Sphinx) -> None:
         )
     app.add_node(box_heading, html=(visit_box_heading_html, depart_box_heading_html))
     app.add_post_transform(HtmlBoxTransform)
+    app.add_post_transform(ExpandCollapsiblesForEbooks)
     app.connect("builder-inited", add_fallback_for_other_formats)
+    app.connect("config-inited", add_static_path)
+    app.connect("builder-inited", link_static_files)
 
 
 def add_fallback_for_other_formats(app: Sphinx) -> None:

@@ -1,0 +1,297 @@
+"""Every configuration value of the extension, declared and checked in one place.
+
+All are named ``lesson_*``. Each is declared with its default, its types and a description
+(the reference page's table is generated from them), and checked once the configuration is
+read (``config-inited``): a value of the wrong shape gets a ``lesson.config`` warning saying
+what to write, and the default, or the usable part of the value, is used instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .warnings import LessonWarning, warn
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+#: A site name is used in ids, data attributes and ``?site=``: lower-case words and hyphens.
+SITE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+#: The tag (``sphinx-build -t instructor``) that selects the instructor view by default.
+INSTRUCTOR_TAG = "instructor"
+DEFAULT_BREAK_TITLE = "Break"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration value."""
+
+    name: str
+    default: Any
+    types: tuple[type, ...]
+    description: str
+    #: Returns the value to use; warns about what it leaves out.
+    check: Callable[[Any, Sphinx], Any]
+
+
+def parse_clock(text: Any) -> int | None:
+    """Minutes since midnight of an ``HH:MM`` time, or ``None`` if it is not one."""
+    match = _CLOCK.match(text.strip()) if isinstance(text, str) else None
+    return int(match[1]) * 60 + int(match[2]) if match else None
+
+
+def _problem(message: str) -> None:
+    warn(LessonWarning.CONFIG, message)
+
+
+# --- The checks ---------------------------------------------------------------------------------
+
+
+def check_sites(value: Any, app: Sphinx) -> dict[str, str]:
+    if not isinstance(value, dict):
+        _problem(
+            f"lesson_sites must be a dict of site name to label, such as "
+            f'{{"uppmax": "UPPMAX"}}, not {type(value).__name__}; no sites are configured.'
+        )
+        return {}
+    valid: dict[str, str] = {}
+    for name, label in value.items():
+        if not isinstance(name, str) or not SITE_NAME.match(name):
+            _problem(
+                f"lesson_sites: the site name {name!r} is not lower-case letters, digits and "
+                "hyphens (it is used in links such as ?site=name); this site is left out."
+            )
+        elif not isinstance(label, str) or not label.strip():
+            _problem(
+                f"lesson_sites: the label of site {name!r} must be a non-empty string, not "
+                f"{label!r}; this site is left out."
+            )
+        else:
+            valid[name] = label.strip()
+    return valid
+
+
+def check_folders(value: Any, app: Sphinx) -> list[str]:
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return list(value)
+    _problem(
+        f'lesson_check_folders must be a list of folder names such as ["lessons/"], '
+        f"not {value!r}; no page is checked."
+    )
+    return []
+
+
+def check_known_modules(value: Any, app: Sphinx) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    _problem(f"lesson_known_modules must be the path of a TOML file, not {value!r}; using none")
+    return None
+
+
+def check_flag(name: str, default: bool) -> Callable[[Any, Sphinx], bool]:
+    def check(value: Any, app: Sphinx) -> bool:
+        if isinstance(value, bool):
+            return value
+        _problem(f"{name} must be True or False, not {value!r}; using {default}")
+        return default
+
+    return check
+
+
+def check_max_minutes(value: Any, app: Sphinx) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    _problem(
+        f"lesson_timing_max_minutes must be a positive whole number of minutes, not "
+        f"{value!r}; using {DEFAULT_MAX_MINUTES}"
+    )
+    return DEFAULT_MAX_MINUTES
+
+
+def check_start(value: Any, app: Sphinx) -> str:
+    if parse_clock(value) is not None:
+        return value
+    _problem(
+        f"lesson_schedule_start must be a time as 'HH:MM' (24-hour clock), not {value!r}; "
+        f"using {DEFAULT_START!r}"
+    )
+    return DEFAULT_START
+
+
+def _break_problem(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return "not a dict"
+    unknown = set(item) - {"after", "minutes", "title"}
+    if unknown:
+        return f"unknown key(s) {', '.join(sorted(map(str, unknown)))}"
+    after = item.get("after")
+    if not isinstance(after, str) or not after:
+        return "'after' must be the docname of the lesson the break follows"
+    minutes = item.get("minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+        return "'minutes' must be a whole number greater than 0"
+    if not isinstance(item.get("title", DEFAULT_BREAK_TITLE), str):
+        return "'title' must be text"
+    return None
+
+
+def check_breaks(value: Any, app: Sphinx) -> list[dict[str, Any]]:
+    if not isinstance(value, (list, tuple)):
+        _problem(f"lesson_schedule_breaks must be a list of breaks, not {value!r}; using no breaks")
+        return []
+    valid = []
+    for number, item in enumerate(value, start=1):
+        if problem := _break_problem(item):
+            _problem(
+                f"lesson_schedule_breaks, item {number} ({item!r}): {problem}; the break is "
+                "left out. Write each break as {'after': 'docname', 'minutes': 15, "
+                "'title': 'Coffee break'}"
+            )
+            continue
+        valid.append({"title": DEFAULT_BREAK_TITLE, **item})
+    return valid
+
+
+def check_parallel(value: Any, app: Sphinx) -> list[list[str]]:
+    example = "[['uppmax/isolated-uppmax', 'hpc2n/isolated-hpc2n']]"
+    if not isinstance(value, (list, tuple)):
+        _problem(
+            f"lesson_schedule_parallel must be a list of groups of docnames such as {example}, "
+            f"not {value!r}; scheduling every lesson one after the other"
+        )
+        return []
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for number, group in enumerate(value, start=1):
+        if (
+            not isinstance(group, (list, tuple))
+            or len(group) < 2
+            or not all(isinstance(docname, str) and docname for docname in group)
+        ):
+            problem = "is not a list of two or more docnames"
+        elif seen & set(group):
+            problem = f"repeats {', '.join(sorted(seen & set(group)))} from an earlier group"
+        else:
+            groups.append(list(group))
+            seen.update(group)
+            continue
+        _problem(
+            f"lesson_schedule_parallel, group {number} ({group!r}) {problem}; the group is "
+            f"left out. Write the groups as {example}"
+        )
+    return groups
+
+
+def check_instructor_view(value: Any, app: Sphinx) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is not None:
+        _problem(
+            f"lesson_instructor_view must be True, False or None (follow '-t "
+            f"{INSTRUCTOR_TAG}'), not {value!r}; following the tag"
+        )
+    return app.tags.has(INSTRUCTOR_TAG)
+
+
+def check_guide(value: Any, app: Sphinx) -> str:
+    if isinstance(value, str):
+        return value
+    _problem(
+        f"lesson_instructor_guide must be the docname of the guide page (or ''), not "
+        f"{value!r}; using {DEFAULT_GUIDE!r}"
+    )
+    return DEFAULT_GUIDE
+
+
+# --- The values ---------------------------------------------------------------------------------
+
+DEFAULT_MAX_MINUTES = 480
+DEFAULT_START = "09:00"
+DEFAULT_GUIDE = "instructor-guide"
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "lesson_sites", {}, (dict,),
+        "The sites of site-specific content: a dict of site name (lower-case letters, digits, "
+        "hyphens; used in ?site=name) to the label its tab and heading show.",
+        check_sites,
+    ),
+    Setting(
+        "lesson_check_folders", [], (list, tuple),
+        'Docname prefixes of the lesson pages to check, such as ``["lessons/"]``; the default '
+        "checks no page.",
+        check_folders,
+    ),
+    Setting(
+        "lesson_known_modules", None, (str, type(None)),
+        "Path (from the folder of ``conf.py``) of the TOML file of known modules per centre, "
+        "with their sources, that cluster-only ``lesson-command`` blocks may use.",
+        check_known_modules,
+    ),
+    Setting(
+        "lesson_commands_check_unmarked", True, (bool,),
+        "Warn about shell code blocks in lesson pages that are neither runnable "
+        "(``:scenario:``) nor cluster-only (``:cluster:``).",
+        check_flag("lesson_commands_check_unmarked", True),
+    ),
+    Setting(
+        "lesson_timing_max_minutes", DEFAULT_MAX_MINUTES, (int,),
+        "The most minutes one timing field may declare before it is reported as a probable "
+        "typo (``lesson.timing-absurd``).",
+        check_max_minutes,
+    ),
+    Setting(
+        "lesson_schedule_start", DEFAULT_START, (str,),
+        "When the schedule's day starts, as ``HH:MM`` (24-hour clock).",
+        check_start,
+    ),
+    Setting(
+        "lesson_schedule_breaks", [], (list, tuple),
+        "Breaks in the schedule: each a dict with ``after`` (a lesson's docname), ``minutes`` "
+        "and ``title``.",
+        check_breaks,
+    ),
+    Setting(
+        "lesson_schedule_parallel", [], (list, tuple),
+        "Groups of lesson docnames taught at the same time (one per learner); each group "
+        "shares a time slot.",
+        check_parallel,
+    ),
+    Setting(
+        "lesson_instructor_view", None, (bool, type(None)),
+        "``True`` builds the instructor view (notes shown, guide page listed); the course sets "
+        "it from the ``instructor`` tag (``make html-instructor``).",
+        check_instructor_view,
+    ),
+    Setting(
+        "lesson_instructor_guide", DEFAULT_GUIDE, (str,),
+        "Docname of the instructor guide page (every note and lesson timing); hidden from the "
+        "learner build.",
+        check_guide,
+    ),
+)  # fmt: skip
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """``config-inited``: put the usable form of every value in place of what was given."""
+    for setting in SETTINGS:
+        setattr(config, setting.name, setting.check(getattr(config, setting.name), app))
+
+
+def setup_config(app: Sphinx) -> None:
+    """Declare every configuration value and check them once read."""
+    for setting in SETTINGS:
+        app.add_config_value(
+            setting.name,
+            setting.default,
+            "env",
+            types=frozenset(setting.types),
+            description=setting.description,
+        )
+    app.connect("config-inited", check_config)

@@ -1,0 +1,287 @@
+"""The one store of everything the extension collects from the pages: :class:`LessonDomain`.
+
+Each page, once read, leaves here (all keyed by docname, in ``env.domaindata["lesson"]``):
+
+``pages``
+    what other pages show of it: its title as text, the pages its toctree lists, and whether
+    it is a lesson page (:func:`is_lesson_page`);
+``boxes``
+    copies of the boxes that generated parts list (questions, objectives, key points,
+    exercises, instructor notes), detached from the page (:func:`.nodes.detached_copy`);
+``timings``
+    its :class:`.timing.Timing`, if it declares one;
+``parts``
+    the generated parts placed on it (``"keypoints"``, ``"schedule"``, ...);
+``names``
+    the ``:name:`` of each of its boxes, to find a name used on two pages;
+``commands``
+    its shell blocks (:mod:`.runnable`).
+
+Sphinx purges a page's entries before reading it again (:meth:`LessonDomain.clear_doc`) and
+merges those of parallel readers (:meth:`LessonDomain.merge_domaindata`), as for any domain,
+so incremental and ``-j`` builds hold what a clean build holds. The page's entries are
+collected on ``doctree-read``, after Sphinx's own collectors, so a copied box has its images
+and titles already processed.
+
+After reading, :func:`pages_to_rewrite` compares what changed with what each generated part
+lists, and has the pages holding an affected part written again (``env-get-updated``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx.domains import Domain
+from sphinx.util.nodes import clean_astext
+
+from . import nodes as box_nodes
+from .warnings import LessonWarning, warn
+
+if TYPE_CHECKING:
+    from collections.abc import Set
+
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+#: The class of an example's rendered result in the extension's reference pages: its boxes are
+#: examples, not the course's, so no generated part lists them.
+EXAMPLE_RESULT_CLASS = "lesson-example-result"
+
+#: The box kinds some generated part lists, with the parts that list them.
+PARTS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "questions": ("objectives",),
+    "objectives": ("objectives",),
+    "keypoints": ("keypoints",),
+    "exercise": ("exercises",),
+    "instructor-note": ("guide",),
+}
+#: Every generated part.
+ALL_PARTS = ("keypoints", "objectives", "exercises", "schedule", "guide")
+#: The parts that show each key of a page's data when it changes (boxes: see PARTS_BY_KIND).
+PARTS_BY_KEY: dict[str, tuple[str, ...]] = {
+    # A title or a toctree entry changes the headings and the order of every part.
+    "pages": ALL_PARTS,
+    "timings": ("schedule", "guide"),
+}
+
+
+class LessonDomain(Domain):
+    """Per-page data of the teaching extension (see the module's docstring)."""
+
+    name = "lesson"
+    label = "Teaching"
+    # Raise when the shape of the stored data changes: Sphinx then reads every page afresh.
+    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {
+        key: {} for key in ("pages", "boxes", "timings", "parts", "names", "commands")
+    }
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        #: This build only (never pickled): each page purged, with its entries as they were,
+        #: and the pages read. Compared after reading to find the parts to write again.
+        self.before: dict[str, dict[str, Any]] = {}
+        self.read: set[str] = set()
+        #: The builder of this build, for post-transforms (Sphinx 9 gives them none).
+        self.builder: Builder | None = None
+
+    def entries(self, key: str) -> dict[str, Any]:
+        """The entries of ``key`` (one of ``initial_data``), by docname."""
+        return self.data[key]
+
+    def clear_doc(self, docname: str) -> None:
+        removed = {key: table.pop(docname) for key, table in self.data.items()
+                   if isinstance(table, dict) and docname in table}  # fmt: skip
+        self.before.setdefault(docname, removed)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for key, table in otherdata.items():
+            if not isinstance(table, dict):
+                continue  # the data version
+            for docname in docnames & table.keys():
+                self.data[key][docname] = table[docname]
+        # A parallel reader's pages count as read in this build.
+        self.read.update(docnames)
+
+    def check_consistency(self) -> None:
+        """Warn about each box whose ``:name:`` a box on an earlier page (by docname) has.
+
+        Sphinx reports a label used on two pages only in a serial read; checked here, after
+        every page is read, it is reported however the build ran.
+        """
+        first: dict[str, tuple[str, int]] = {}
+        for docname, names in sorted(self.entries("names").items()):
+            for name, kind, line in names:
+                other_page, other_line = first.setdefault(name, (docname, line))
+                if other_page == docname:
+                    continue  # the same page: reported while it was read
+                warn(
+                    LessonWarning.DUPLICATE_NAME,
+                    f"the {kind!r} box has ':name: {name}', which a box on page "
+                    f"{other_page!r} (line {other_line}) already has, so links to {name!r} "
+                    "can reach only one of them. Give each box its own name.",
+                    location=(docname, line),
+                )
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.Element]]:
+        return []  # no roles of its own
+
+
+def lesson_domain(env: BuildEnvironment) -> LessonDomain:
+    return env.domains[LessonDomain.name]  # type: ignore[return-value]
+
+
+def current_builder(env: BuildEnvironment) -> Builder:
+    """The builder writing the pages, for post-transforms."""
+    builder = lesson_domain(env).builder
+    assert builder is not None, "the builder is noted on builder-inited"
+    return builder
+
+
+def note_builder(app: Sphinx) -> None:
+    lesson_domain(app.env).builder = app.builder
+
+
+# --- Collecting a page -------------------------------------------------------------------------
+
+
+def collect_page(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: keep what other pages need of this one."""
+    env = app.env
+    docname = env.current_document.docname
+    domain = lesson_domain(env)
+    domain.read.add(docname)
+    title = env.titles.get(docname)
+    metadata = env.metadata.get(docname, {})
+    domain.entries("pages")[docname] = {
+        "title": clean_astext(title) if title is not None else docname,
+        "toctree": list(env.toctree_includes.get(docname, [])),
+        "lesson": in_lesson_folder(app, docname) or any(f in metadata for f in TIMING_FIELDS),
+    }
+    boxes = [
+        box_nodes.detached_copy(box)
+        for box in doctree.findall(box_nodes.TeachingBox)
+        if box["kind"] in PARTS_BY_KIND and not is_example(box)
+    ]
+    if boxes:
+        domain.entries("boxes")[docname] = boxes
+    names = [
+        (name, box["kind"], box.line or 0)
+        for box in doctree.findall(box_nodes.TeachingBox)
+        for name in box["names"]
+    ]
+    if names:
+        domain.entries("names")[docname] = names
+    parts = sorted({part["part"] for part in doctree.findall(box_nodes.generated_part)})
+    if parts:
+        domain.entries("parts")[docname] = parts
+
+
+def is_example(node: nodes.Node) -> bool:
+    """Whether ``node`` is inside an example of the extension's reference pages."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.Element) and EXAMPLE_RESULT_CLASS in parent["classes"]:
+            return True
+        parent = parent.parent
+    return False
+
+
+# --- What every feature asks of a page ----------------------------------------------------------
+
+#: The page metadata fields that give a lesson's minutes, in the order they are shown.
+TIMING_FIELDS = ("teaching", "exercises")
+
+
+def in_lesson_folder(app: Sphinx, docname: str) -> bool:
+    """Whether the page is in one of the folders of ``lesson_check_folders``."""
+    return docname.startswith(tuple(app.config.lesson_check_folders))
+
+
+def is_lesson_page(env: BuildEnvironment, docname: str) -> bool:
+    """A lesson page is in a folder of ``lesson_check_folders`` or declares its timing."""
+    return lesson_domain(env).entries("pages").get(docname, {}).get("lesson", False)
+
+
+def page_title(env: BuildEnvironment, docname: str) -> str:
+    """A page's title as plain text (markup in it becomes text); its docname if it has none."""
+    return lesson_domain(env).entries("pages").get(docname, {}).get("title", docname)
+
+
+def heading_level(node: nodes.Node) -> int:
+    """The HTML heading level for a heading at ``node``: one below the section holding it."""
+    return min(box_nodes.section_depth(node) + 1, 6)
+
+
+def pages_in_toctree_order(env: BuildEnvironment) -> list[str]:
+    """Every page in the reading order of the toctree from the root document.
+
+    Depth first, children in toctree order: the order of the navigation and of next/prev.
+    Pages no toctree reaches (orphans) follow, sorted by name, so nothing is dropped.
+    """
+    ordered: list[str] = []
+    seen: set[str] = set()
+    stack = [env.config.root_doc]
+    while stack:
+        docname = stack.pop()
+        if docname in seen or docname not in env.all_docs:
+            continue
+        seen.add(docname)
+        ordered.append(docname)
+        stack.extend(reversed(env.toctree_includes.get(docname, [])))
+    ordered.extend(sorted(set(env.all_docs) - seen))
+    return ordered
+
+
+# --- Incremental builds -------------------------------------------------------------------------
+
+
+def _comparable(key: str, value: Any) -> Any:
+    """A value that compares equal when what a part shows of it is the same."""
+    if key == "boxes":
+        return [(box["kind"], box.pformat()) for box in value]
+    return value
+
+
+def changed_parts(domain: LessonDomain) -> set[str]:
+    """The generated parts whose data changed in this build."""
+    changed: set[str] = set()
+    for docname in domain.before.keys() | domain.read:
+        before = domain.before.get(docname, {})
+        for key in ("pages", "timings", "boxes"):
+            old, new = before.get(key), domain.entries(key).get(docname)
+            if old is None and new is None:
+                continue
+            if key != "boxes":
+                if old != new:
+                    changed.update(PARTS_BY_KEY[key])
+                continue
+            old_boxes, new_boxes = _comparable(key, old or []), _comparable(key, new or [])
+            if old_boxes != new_boxes:
+                # The boxes that differ; the same boxes in another order: all of them.
+                differing = set(old_boxes) ^ set(new_boxes) or set(old_boxes)
+                for kind, _ in differing:
+                    changed.update(PARTS_BY_KIND.get(kind, ()))
+    return changed
+
+
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: the pages holding a generated part whose data changed."""
+    domain = lesson_domain(env)
+    changed = changed_parts(domain)
+    domain.before, domain.read = {}, set()
+    if not changed:
+        return []
+    placed = domain.entries("parts")
+    return sorted(docname for docname, parts in placed.items() if changed.intersection(parts))
+
+
+def setup_domain(app: Sphinx) -> None:
+    """Register the domain, the collection of each page and the rewriting of generated parts."""
+    app.add_domain(LessonDomain)
+    app.connect("builder-inited", note_builder)
+    # After Sphinx's collectors (500): titles, toctrees, metadata and images are in place.
+    app.connect("doctree-read", collect_page, priority=600)
+    app.connect("env-get-updated", pages_to_rewrite)

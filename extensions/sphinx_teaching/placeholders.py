@@ -1,0 +1,103 @@
+"""Generated parts: one placeholder node, filled by one post-transform as its page is written.
+
+The summaries, the exercise list, the schedule and the instructor guide are each placed by a
+directive that leaves a :class:`.nodes.generated_part`; :class:`FillGeneratedParts` replaces
+it with what the part's renderer makes from the data in :class:`.domain.LessonDomain`. It runs
+before Sphinx resolves references, so the references inside copied boxes are resolved for the
+page they are copied to, and every later post-transform (box headings, site tabs, hidden
+blocks) treats the copies as it treats the page's own content.
+
+:func:`copy_box` is the one way a box is copied onto another page, and :func:`page_reference`
+the one way a generated part links back to a page or a box.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.errors import NoUri
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import docname_join
+
+from .domain import current_builder
+from .nodes import generated_part
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
+
+def copy_box(
+    box: nodes.Element,
+    sourcedoc: str,
+    fromdoc: str,
+    leave_out: tuple[type[nodes.Element], ...] = (),
+) -> nodes.Element:
+    """A copy of ``box`` (from ``sourcedoc``) to place on the page ``fromdoc``.
+
+    The copy has no ids or names (they belong to the original), none of the ``leave_out``
+    nodes inside it, and its cross-references are resolved as if written on ``fromdoc``,
+    with relative ``:doc:`` targets still relative to ``sourcedoc``.
+    """
+    copy = box.deepcopy()
+    for inner in list(copy.findall(lambda node: isinstance(node, leave_out), include_self=False)):
+        inner.parent.remove(inner)
+    for element in copy.findall(nodes.Element):
+        element["ids"] = []
+        element["names"] = []
+    for xref in copy.findall(addnodes.pending_xref):
+        if xref.get("reftype") == "doc" and not xref["reftarget"].startswith("/"):
+            xref["reftarget"] = "/" + docname_join(sourcedoc, xref["reftarget"])
+        xref["refdoc"] = fromdoc
+    return copy
+
+
+def page_reference(
+    builder: Builder, fromdoc: str, todoc: str, label: list[nodes.Node], anchor: str = ""
+) -> nodes.Element:
+    """A link from ``fromdoc`` to ``todoc`` (at ``anchor``), or the bare label where the
+    format has no links to that page."""
+    try:
+        uri = builder.get_relative_uri(fromdoc, todoc)
+    except NoUri:
+        return nodes.inline("", "", *label)
+    # Where pages are parts of one file (singlehtml's "#document-x") ids repeat from page
+    # to page, so the page's own anchor is the one that is right.
+    if anchor and "#" not in uri:
+        uri = f"{uri}#{anchor}"
+    return nodes.reference("", "", *label, internal=True, refuri=uri)
+
+
+class FillGeneratedParts(SphinxPostTransform):
+    """Replace each generated part's placeholder with its content."""
+
+    # Before sphinx's ReferencesResolver (10): references in the copies resolve for this page.
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        # Imported here: the renderers' modules define the directives that make placeholders.
+        from .instructor import render_guide
+        from .schedule import render_schedule
+        from .summaries import render_summary
+
+        renderers: dict[str, Callable[..., list[nodes.Node]]] = {
+            "keypoints": render_summary,
+            "objectives": render_summary,
+            "exercises": render_summary,
+            "schedule": render_schedule,
+            "guide": render_guide,
+        }
+        docname = self.env.current_document.docname
+        for placeholder in list(self.document.findall(generated_part)):
+            render = renderers[placeholder["part"]]
+            placeholder.replace_self(render(current_builder(self.env), placeholder, docname))
+
+
+def setup_placeholders(app: Sphinx) -> None:
+    """Register the placeholder node and the post-transform that fills it."""
+    app.add_node(generated_part)
+    app.add_post_transform(FillGeneratedParts)
