@@ -121,7 +121,7 @@ def build_syntax(syntax: str, destination: Path, rootdir: Path) -> dict:
         shutil.copyfile(snippet(syntax, stem), srcdir / snippet(syntax, stem).name)
     app = make_test_app("html", srcdir, freshenv=True)
     resolve = app.env.get_and_resolve_doctree
-    # Sphinx 9 wants the build's tags (and warns without them); Sphinx 8.2 may not take them.
+    # Sphinx 9 wants the build's tags (and warns without them); older releases may not take them.
     tags = {"tags": app.tags} if "tags" in inspect.signature(resolve).parameters else {}
     try:
         app.build()
@@ -174,7 +174,10 @@ def pinned_versions_differ() -> str | None:
     return None
 
 
-@pytest.mark.skipif(pinned_versions_differ() is not None, reason=str(pinned_versions_differ()))
+OTHER_VERSIONS = pinned_versions_differ()
+
+
+@pytest.mark.skipif(OTHER_VERSIONS is not None, reason=str(OTHER_VERSIONS))
 @pytest.mark.parametrize("stage", STAGES)
 @pytest.mark.parametrize("syntax", SYNTAXES)
 @pytest.mark.parametrize("stem", STEMS)
@@ -204,7 +207,8 @@ CODE_BLOCK_DIRECTIVE_ONLY = re.compile(r' (?:force|highlight_args)="[^"]*"')
 
 
 def comparable(text: str) -> list[str]:
-    """A doctree's lines without what differs by syntax alone: the file name (and suffix)."""
+    """A doctree's lines without what differs by syntax alone: the file name (its suffix) and
+    the code-block directive's attributes. (``pformat()`` shows no line numbers.)"""
     lines = []
     for line in text.splitlines():
         line = re.sub(r' source="[^"]*"', "", line)
