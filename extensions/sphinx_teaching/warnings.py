@@ -76,20 +76,10 @@ class LessonWarning(str, Enum):
         "later box is shown without it, so links keep going to the first; across pages, "
         "links can reach only one of them.",
     )
-    RAW_HTML = (
-        "raw-html",
-        "Raw HTML in a teaching box (its title or content) is shown as text, never run: write "
-        "it in reST or Markdown instead, or move it out of the box.",
-    )
     UNEXPECTED_ARGUMENT = (
         "unexpected-argument",
         "Text after the name of a directive that takes no argument (a summary, the "
         "schedule, ...); it is ignored.",
-    )
-    UNSAFE_LINK = (
-        "unsafe-link",
-        "A link in a teaching box uses a scheme that runs code (``javascript:``, "
-        "``vbscript:``, ``data:``); it is shown as text instead of a link.",
     )
     TIMING_NEGATIVE = (
         "timing-negative",
