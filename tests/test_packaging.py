@@ -31,7 +31,7 @@ def test_metadata_declares_what_users_need():
     assert "docutils" in dependencies and "==" not in "".join(project["dependencies"])
     assert any(d.startswith("myst-parser") for d in project["optional-dependencies"]["myst"])
     packages = PYPROJECT["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
-    assert packages == ["extensions/sphinx_teaching"]
+    assert packages == ["extensions/sphinx_teaching", "extensions/lesson_commands"]
 
 
 def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:

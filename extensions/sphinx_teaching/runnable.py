@@ -12,7 +12,7 @@ with it:
 The blocks are collected from the doctrees (both syntaxes, any nesting) into the build
 environment with purge and merge, checked as their page is read, and written to
 ``<doctreedir>/lesson-commands.json`` at the end of a build that read or removed a page, where
-:mod:`.sandbox` reads them. Plain shell code blocks in lesson pages (pages in
+``sphinx-teaching-commands`` reads them. Plain shell code blocks in lesson pages (pages in
 ``lesson_check_folders`` or with ``teaching``/``exercises`` timing) are reported, so no
 command slips through unmarked.
 """
