@@ -98,13 +98,14 @@ def load_manifest(path: Path) -> dict:
     Raises :class:`ManifestError` with a message for the reader when there is none, it is
     not JSON, or it is of another version.
     """
-    path = manifest_path(path)
+    given, path = Path(path), manifest_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
+        problem = f"{given} has no {MANIFEST_NAME}" if given.is_dir() else f"{given} does not exist"
         raise ManifestError(
-            f"{path} does not exist: build the site first with the sphinx_teaching extension "
-            f"(it writes {MANIFEST_NAME} into the doctree folder, e.g. _build/html/.doctrees)"
+            f"{problem}: build the site first with the sphinx_teaching extension, which "
+            f"writes {MANIFEST_NAME} into its doctree folder (such as _build/html/.doctrees)"
         ) from None
     except OSError as error:
         raise ManifestError(f"cannot read {path}: {error.strerror}") from None
