@@ -73,10 +73,6 @@ class Scenario:
     def title(self) -> str:
         return f"{self.docname} (scenario {self.name!r})"
 
-    def text(self) -> str:
-        """All its commands, one per line (for assertions about what a lesson teaches)."""
-        return "\n".join(item.command.text for item in self.commands)
-
 
 def display_path(source: str) -> str:
     """``source`` relative to the current folder when it is below it (shorter messages)."""
