@@ -40,6 +40,13 @@ html-instructor: $(VENV_STAMP)  ## Build the instructor site (notes, instructor 
 test: $(VENV_STAMP) browser-deps  ## Run the test suite (builds real sites in temporary folders)
 	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
 
+# The runner is the package extensions/lesson_commands, run from the sources as conf.py loads
+# the extension; `make test` runs the same scenarios (tests/test_lesson_commands.py).
+.PHONY: commands
+commands: html  ## Run the lessons' runnable commands in sandboxes, output compared with the pages
+	PYTHONPATH=extensions $(VENV_PYTHON) -m lesson_commands run $(BUILDDIR)/html/.doctrees \
+		--wheelhouse $(BUILDDIR)/wheelhouse
+
 linkcheck: $(VENV_STAMP)  ## Check every external link (needs network access)
 	$(SPHINX) -b linkcheck $(SOURCEDIR) $(BUILDDIR)/linkcheck
 

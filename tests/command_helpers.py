@@ -1,19 +1,12 @@
-"""Helpers for tests that run the runnable blocks of a built project in the sandbox."""
+"""Helpers for tests that run the runnable blocks of a built project with ``lesson_commands``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sphinx_teaching.runnable import MANIFEST_NAME
-from sphinx_teaching.sandbox import (
-    Scenario,
-    ScenarioResult,
-    fill_wheelhouse,
-    load_manifest,
-    requirements_to_fetch,
-    run_scenario,
-    scenarios_of,
-)
+from lesson_commands.manifest import Scenario, load_manifest, scenarios_of
+from lesson_commands.sandbox import ScenarioResult, run_scenario
+from lesson_commands.wheelhouse import fill_wheelhouse, requirements_to_fetch
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 #: Wheels for the packages lessons install, downloaded once and reused offline afterwards.
@@ -22,7 +15,7 @@ WHEELHOUSE = REPO_ROOT / "_build" / "wheelhouse"
 
 def manifest_of(doctreedir: Path) -> dict:
     """The runnable and cluster-only blocks a build collected."""
-    return load_manifest(Path(doctreedir) / MANIFEST_NAME)
+    return load_manifest(Path(doctreedir))
 
 
 def run_scenarios(manifest: dict, workspace: Path) -> list[ScenarioResult]:

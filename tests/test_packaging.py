@@ -1,4 +1,8 @@
-"""The extension as a package: metadata, and a build of an outside project that installs it."""
+"""The extension as a package: metadata, and a build of an outside project that installs it.
+
+The same wheel carries the command runner, ``lesson_commands``, and its console script
+``sphinx-teaching-commands``, which runs the outside project's lesson commands.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,8 @@ def test_metadata_declares_what_users_need():
     assert "docutils" in dependencies and "==" not in "".join(project["dependencies"])
     assert any(d.startswith("myst-parser") for d in project["optional-dependencies"]["myst"])
     packages = PYPROJECT["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
-    assert packages == ["extensions/sphinx_teaching"]
+    assert packages == ["extensions/sphinx_teaching", "extensions/lesson_commands"]
+    assert project["scripts"] == {"sphinx-teaching-commands": "lesson_commands.cli:main"}
 
 
 def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -86,7 +91,8 @@ def test_an_outside_project_builds_with_one_line_of_configuration(installed_venv
         "A course\n========\n\n"
         ".. questions::\n\n   - Does it install?\n\n"
         ".. exercise:: Try it\n\n   Build this page.\n\n"
-        "   .. solution::\n\n      It builds.\n"
+        "   .. solution::\n\n      It builds.\n\n"
+        ".. lesson-command::\n   :scenario: greet\n\n   $ echo hello\n   hello\n"
     )
     python = str(installed_venv / "bin" / "python")
     where = _run(
@@ -108,6 +114,23 @@ def test_an_outside_project_builds_with_one_line_of_configuration(installed_venv
     assert (tmp_path / "out" / "_static" / "lesson.css").read_text() == (
         Path(sphinx_teaching.__file__).parent / "static" / "lesson.css"
     ).read_text()
+    # The wheel's console script runs the page's commands, the runner from the venv too.
+    script = installed_venv / "bin" / "sphinx-teaching-commands"
+    runner = _run(
+        [str(script), "run", str(tmp_path / "out" / ".doctrees"), "--wheelhouse", "wheels"],
+        cwd=tmp_path,
+        env=outside_env(),
+    ).stdout.splitlines()
+    assert runner == [
+        "index: 1 scenario, 1 block, 1 of 1 command ran: passed",
+        "1 scenario on 1 page: all passed",
+    ]
+    runner_file = _run(
+        [python, "-c", "import lesson_commands as c; print(c.__file__)"],
+        cwd=project,
+        env=outside_env(),
+    ).stdout.strip()
+    assert Path(runner_file).is_relative_to(installed_venv), "imported from outside the venv"
 
 
 @pytest.mark.slow

@@ -1,7 +1,8 @@
 """Runnable and cluster-only blocks (``lesson-command``), through real builds of test roots.
 
 The real course's blocks are run by test_lesson_commands.py; here the feature itself: how the
-blocks render, what the build collects, the sandbox runs, and every kind of bad input.
+blocks render, what the build collects, how the runner (``lesson_commands``) runs them in its
+sandbox, and every kind of bad input.
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ import pytest
 from command_helpers import failure_report, line_of, manifest_of, run_scenarios, scenario_named
 
 from helpers import build_once, copy_root, read_html, warnings_of
+from lesson_commands.manifest import Command, Scenario, ScenarioCommand, scenarios_of
+from lesson_commands.output import output_matches
+from lesson_commands.sandbox import run_scenario
+from lesson_commands.wheelhouse import fill_wheelhouse, pinned_requirements, requirements_to_fetch
 from sphinx_teaching.runnable import MANIFEST_NAME
-from sphinx_teaching.shell_text import modules_used, output_matches, parse_console
+from sphinx_teaching.shell_text import modules_used, parse_console
 from sphinx_teaching.warnings import LessonWarning
 
 
@@ -178,8 +183,6 @@ def test_changing_the_known_modules_rechecks_cluster_pages(make_app, rootdir, tm
 
 
 def _scenarios(manifest, docname):
-    from sphinx_teaching.sandbox import scenarios_of
-
     return [scenario for scenario in scenarios_of(manifest) if scenario.docname == docname]
 
 
@@ -230,9 +233,6 @@ def test_a_broken_command_fails_at_its_page_and_line(make_app, rootdir, tmp_path
 
 
 def test_each_scenario_gets_its_own_home_and_work_folder(make_app, rootdir, tmp_path):
-    from sphinx_teaching.sandbox import Scenario, ScenarioCommand, run_scenario
-    from sphinx_teaching.shell_text import Command
-
     commands = [
         ScenarioCommand("page.rst", Command(1, 'echo "$HOME" > where && pwd >> where'), True),
         ScenarioCommand(
@@ -248,9 +248,6 @@ def test_each_scenario_gets_its_own_home_and_work_folder(make_app, rootdir, tmp_
 
 
 def test_pip_outside_an_environment_cannot_change_the_tests_python(tmp_path):
-    from sphinx_teaching.sandbox import Scenario, ScenarioCommand, run_scenario
-    from sphinx_teaching.shell_text import Command
-
     commands = [
         ScenarioCommand("page.rst", Command(1, "which python pip"), True),
         ScenarioCommand("page.rst", Command(2, "pip install tabulate==0.9.0"), True),
@@ -454,15 +451,6 @@ def test_pages_in_lesson_folders_are_lesson_pages_too(make_app, rootdir, tmp_pat
 
 
 def test_a_pin_that_does_not_exist_fails_at_its_line_not_before(tmp_path, monkeypatch):
-    from sphinx_teaching.sandbox import (
-        Scenario,
-        ScenarioCommand,
-        fill_wheelhouse,
-        requirements_to_fetch,
-        run_scenario,
-    )
-    from sphinx_teaching.shell_text import Command
-
     commands = [
         ScenarioCommand("page.rst", Command(1, "python3 -m venv env && . env/bin/activate"), True),
         ScenarioCommand("page.rst", Command(2, "pip install no-such-package-here==1.0"), True),
@@ -475,3 +463,26 @@ def test_a_pin_that_does_not_exist_fails_at_its_line_not_before(tmp_path, monkey
     result = run_scenario(scenario, tmp_path / "sandbox", wheelhouse)
     assert result.ran == 2
     assert "page.rst:2: `pip install no-such-package-here==1.0` failed" in str(result.failures[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "pins"),
+    [
+        ("pip install tabulate==0.9.0", ["tabulate==0.9.0"]),
+        ('python -m pip install "numpy==2.1.0" pandas', ["numpy==2.1.0"]),
+        (
+            "pip3 install a==1 b[extra]==2.0 && pip install -r requirements.txt",
+            ["a==1", "b[extra]==2.0"],
+        ),
+        ("pip install c==3; pip list > installed==1", ["c==3"]),
+        ("pip install \\\n    d==4 2>&1", ["d==4"]),
+        ("echo pip install e==5", []),
+        (
+            "envs/demo/bin/pip install g==7 && envs/demo/bin/python3 -m pip install h==8",
+            ["g==7", "h==8"],
+        ),
+        ("cat <<EOF > requirements.txt\nf==6\nEOF", []),
+    ],
+)
+def test_the_pins_to_fetch_are_read_from_pip_install_commands(text, pins):
+    assert pinned_requirements(text) == pins

@@ -1,7 +1,9 @@
 """Reading the text of a shell block: commands, the output shown after them, module names.
 
-Pure functions with no Sphinx in them, shared by the build (which checks cluster-only blocks)
-and by the sandbox that runs runnable blocks (:mod:`.sandbox`).
+Pure functions with no Sphinx in them, used as a page is read: the commands go into the
+manifest, and cluster-only blocks are checked for their modules. Running the commands and
+comparing their output is the separate runner's work (``lesson_commands``, which reads only
+the manifest).
 
 A console block is written the way a learner sees their terminal::
 
@@ -25,31 +27,6 @@ from dataclasses import dataclass, field
 PROMPT = "$ "
 #: The secondary prompt bash shows while a command is unfinished.
 CONTINUATION_PROMPT = "> "
-
-#: Placeholders an author may write in the output shown after a command.
-PLACEHOLDERS: dict[str, str] = {
-    # Any path (no spaces): where the sandbox or the learner's home happens to be.
-    "<PATH>": r"\S+",
-    # A version number such as 3.11.7, 24.0 or 1.2.3rc1.
-    "<VERSION>": r"\d+(?:\.\d+)*(?:[a-zA-Z0-9+.-]*[a-zA-Z0-9])?",
-    # Anything within the line (possibly nothing).
-    "...": r".*?",
-}
-#: A line holding only this stands for any number of lines (possibly none).
-ANY_LINES = "..."
-
-#: ``...`` with the spaces written around it: the spaces are part of the gap it stands for,
-#: so ``tabulate ... 0.9.0`` matches ``tabulate 0.9.0`` as well as ``tabulate    0.9.0``
-#: (column widths change with the other rows, e.g. from one Python version to the next).
-_SPACED_ANY_TEXT = {
-    " ... ": r"\s(?:.*?\s)?",
-    " ...": r"(?:\s.*?)?",
-    "... ": r"(?:.*?\s)?",
-}
-
-_PLACEHOLDER_SPLIT = re.compile(
-    "(" + "|".join(re.escape(p) for p in [*_SPACED_ANY_TEXT, *PLACEHOLDERS]) + ")"
-)
 
 
 @dataclass
@@ -135,44 +112,6 @@ CONSOLE_LANGUAGES = frozenset({"console", "shell-session", "sh-session", "shells
 SCRIPT_LANGUAGES = frozenset({"bash", "sh", "shell", "zsh", "ksh"})
 #: Every language that makes a code block a shell block.
 SHELL_LANGUAGES = CONSOLE_LANGUAGES | SCRIPT_LANGUAGES
-
-
-# -- Output ----------------------------------------------------------------------------------
-
-
-def _normalise(text: str) -> list[str]:
-    """Lines without trailing spaces and without trailing blank lines."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
-
-
-def _line_pattern(line: str) -> str:
-    placeholders = {**PLACEHOLDERS, **_SPACED_ANY_TEXT}
-    parts = _PLACEHOLDER_SPLIT.split(line)
-    return "".join(placeholders.get(part, re.escape(part)) for part in parts)
-
-
-def expected_output_pattern(expected: list[str]) -> re.Pattern[str]:
-    """A regular expression for the whole output, placeholders expanded."""
-    pattern = []
-    for line in _normalise("\n".join(expected)):
-        if line.strip() == ANY_LINES:
-            pattern.append(r"(?:[^\n]*\n)*?")
-        else:
-            pattern.append(_line_pattern(line) + r"\n")
-    return re.compile("".join(pattern))
-
-
-def output_matches(expected: list[str], actual: str) -> bool:
-    """Whether ``actual`` output is what the page shows, with placeholders.
-
-    Trailing spaces and trailing blank lines are ignored on both sides.
-    """
-    actual_lines = _normalise(actual)
-    text = "".join(line + "\n" for line in actual_lines)
-    return expected_output_pattern(expected).fullmatch(text) is not None
 
 
 # -- Modules ---------------------------------------------------------------------------------
@@ -289,23 +228,6 @@ def cluster_commands_used(text: str) -> list[str]:
     return used
 
 
-_PIN = re.compile(r"[A-Za-z0-9_.\[\],-]+==[\w.+!-]+")
-
-
-def pinned_requirements(text: str) -> list[str]:
-    """The ``name==version`` arguments of ``pip install`` commands in ``text``."""
-    pins = []
-    for words in _simple_commands(text):
-        if "install" not in words:
-            continue
-        head = words[: words.index("install")]
-        if not head or not (head[-1] in ("pip", "pip3") or head[-2:] == ["-m", "pip"]):
-            continue
-        arguments = words[words.index("install") + 1 :]
-        pins += [word for word in arguments if _PIN.fullmatch(word)]
-    return pins
-
-
 __all__ = [
     "CONSOLE_LANGUAGES",
     "PROMPT",
@@ -315,7 +237,5 @@ __all__ = [
     "ParsedBlock",
     "cluster_commands_used",
     "modules_used",
-    "output_matches",
     "parse_block",
-    "pinned_requirements",
 ]

@@ -1,10 +1,9 @@
-"""Run the runnable scenarios of a built site in bash, in a sandbox.
+"""Run a scenario in bash, in a sandbox, and report the first command that fails.
 
-The build writes ``<doctreedir>/lesson-commands.json`` (see :mod:`.runnable`). Each scenario
-runs in a fresh sandbox: a temporary ``HOME`` and work folder, a ``PATH`` with only the system
-folders and ``python``, ``python3``, ``pip`` and ``pip3`` (standing in for a loaded Python module;
-pip refuses to install outside an environment there), pip pointed at
-a local folder of wheels (``--no-index --find-links`` through ``PIP_*`` variables) and no pip
+Each scenario runs in a fresh sandbox: a temporary ``HOME`` and work folder, a ``PATH`` with
+only the system folders and ``python``, ``python3``, ``pip`` and ``pip3`` (standing in for a
+loaded Python module; pip refuses to install outside an environment there), pip pointed at a
+local folder of wheels (``--no-index --find-links`` through ``PIP_*`` variables) and no pip
 configuration from the machine. All blocks of a scenario run in page order in one bash
 session, so ``source .../activate`` carries over from one block to the next, as it does for a
 learner. The first failing command ends the scenario and is reported at its file and line.
@@ -12,7 +11,6 @@ learner. The first failing command ends the scenario and is reported at its file
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import subprocess
@@ -20,42 +18,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .shell_text import Command, output_matches, pinned_requirements
+from .manifest import Scenario
+from .output import output_matches
 
 #: Folders of system commands a scenario may use (``which``, ``cat``, ``rm`` ...).
 SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin")
 #: Seconds a whole scenario may take.
 DEFAULT_TIMEOUT = 600
-
-
-@dataclass
-class ScenarioCommand:
-    """A command to run, with where it is written and what output to compare."""
-
-    source: str
-    command: Command
-    compare: bool
-
-    @property
-    def location(self) -> str:
-        return f"{display_path(self.source)}:{self.command.line}"
-
-
-@dataclass
-class Scenario:
-    """The runnable blocks of one scenario of one page, in page order."""
-
-    docname: str
-    name: str
-    commands: list[ScenarioCommand]
-
-    @property
-    def title(self) -> str:
-        return f"{self.docname} (scenario {self.name!r})"
-
-    def text(self) -> str:
-        """All its commands, one per line (for assertions about what a lesson teaches)."""
-        return "\n".join(item.command.text for item in self.commands)
 
 
 @dataclass
@@ -72,73 +41,15 @@ class Failure:
 
 @dataclass
 class ScenarioResult:
+    """What running a scenario gave: how many of its commands ran, and its failure if any."""
+
     scenario: Scenario
     failures: list[Failure] = field(default_factory=list)
     ran: int = 0
 
-
-def display_path(source: str) -> str:
-    """``source`` relative to the current folder when it is below it (shorter messages)."""
-    try:
-        return str(Path(source).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return source
-
-
-def load_manifest(path: Path) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
-def scenarios_of(manifest: dict) -> list[Scenario]:
-    """Every scenario of every page of a manifest."""
-    result = []
-    for page in manifest["pages"]:
-        for scenario in page["scenarios"]:
-            commands = [
-                ScenarioCommand(
-                    block["source"], Command.from_json(command), block["output"] == "compare"
-                )
-                for block in scenario["blocks"]
-                for command in block["commands"]
-            ]
-            result.append(Scenario(page["docname"], scenario["name"], commands))
-    return result
-
-
-def requirements_to_fetch(scenarios: list[Scenario]) -> list[str]:
-    """The pinned packages the scenarios install with pip (``name==version``)."""
-    pins: list[str] = []
-    for scenario in scenarios:
-        for item in scenario.commands:
-            pins += [pin for pin in pinned_requirements(item.command.text) if pin not in pins]
-    return pins
-
-
-def fill_wheelhouse(
-    wheelhouse: Path, requirements: list[str], python: str = sys.executable
-) -> None:
-    """Put wheels for ``requirements`` and their dependencies into ``wheelhouse``.
-
-    Looks in the wheelhouse first, so once filled it works offline; otherwise downloads from
-    the package index the machine's pip is configured for. A requirement that cannot be had
-    (a version that does not exist) is left out: the command that installs it then fails in
-    the sandbox, reported at its page and line.
-    """
-    if not requirements:
-        return
-    wheelhouse.mkdir(parents=True, exist_ok=True)
-    base = [python, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-            "--only-binary=:all:", "--dest", str(wheelhouse)]  # fmt: skip
-    offline = [*base, "--no-index", "--find-links", str(wheelhouse)]
-    if _succeeds([*offline, *requirements]) or _succeeds([*base, *requirements]):
-        return
-    for requirement in requirements:
-        if not _succeeds([*offline, requirement]):
-            _succeeds([*base, requirement])
-
-
-def _succeeds(command: list[str]) -> bool:
-    return subprocess.run(command, capture_output=True, check=False).returncode == 0
+    @property
+    def passed(self) -> bool:
+        return not self.failures
 
 
 def base_python() -> str:
@@ -148,7 +59,7 @@ def base_python() -> str:
 
 def sandbox_environment(
     root: Path, wheelhouse: Path | None, python: str | None = None
-) -> tuple[dict, Path]:
+) -> tuple[dict[str, str], Path]:
     """Create HOME, work folder and bin folder under ``root``; return (environment, work)."""
     home, work, bin_dir = root / "home", root / "work", root / "bin"
     for folder in (home, work, bin_dir):
@@ -177,7 +88,7 @@ def sandbox_environment(
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "PIP_NO_INPUT": "1",
         # Outside an environment pip refuses to install, so a lesson's mistake can never
-        # change the Python the tests run on.
+        # change the Python the runner runs on.
         "PIP_REQUIRE_VIRTUALENV": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
@@ -214,7 +125,7 @@ def run_scenario(
     wheelhouse: Path | None = None,
     *,
     python: str | None = None,
-    timeout: int = DEFAULT_TIMEOUT,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> ScenarioResult:
     """Run ``scenario`` in a new sandbox under ``root``; stop at the first failing command."""
     env, work = sandbox_environment(root, wheelhouse, python)
@@ -230,7 +141,7 @@ def run_scenario(
         )  # fmt: skip
         session_error = completed.stderr.strip()
     except subprocess.TimeoutExpired:
-        session_error = f"the scenario did not finish within {timeout} s"
+        session_error = f"the scenario did not finish within {timeout:g} s"
     for index, item in enumerate(scenario.commands):
         status_file = results / f"{index}.status"
         if not status_file.exists():
