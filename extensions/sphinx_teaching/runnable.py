@@ -142,71 +142,58 @@ def _is_myst(directive: CodeBlock) -> bool:
     return type(directive.state_machine).__module__.startswith("myst_parser.")
 
 
-def block_record(literal: nodes.literal_block, docname: str, env: BuildEnvironment) -> dict | None:
-    """What we keep of a shell block: plain data for the environment and the manifest."""
-    language = literal.get("language", "")
-    marked = ATTR_SCENARIO in literal
-    if not marked and language not in SHELL_LANGUAGES:
-        return None
-    source = literal.get(ATTR_SOURCE) or literal.source or env.doc2path(docname)
-    line = literal.line or 0
-    if not marked:
-        kind, first_line = "unmarked", line + 1  # a plain code block: only its line matters
-    elif literal[ATTR_SCENARIO]:
-        kind, first_line = "runnable", literal[ATTR_FIRST_LINE]
-    elif literal[ATTR_CLUSTER]:
-        kind, first_line = "cluster", literal[ATTR_FIRST_LINE]
-    else:  # a lesson-command without either option: reported by the checks
-        kind, first_line = "unmarked", literal[ATTR_FIRST_LINE]
-    text = literal.astext()
-    # Parsed once, as the page is read: the checks and the manifest both use the result.
-    parsed = parse_block(text, language, first_line) if marked else None
-    return {
-        "kind": kind,
-        "source": str(source),
-        "line": line,
-        "first_line": first_line,
-        "language": language,
-        "text": text,
-        "scenario": literal.get(ATTR_SCENARIO, ""),
-        "cluster": literal.get(ATTR_CLUSTER, ""),
-        "output": literal.get(ATTR_OUTPUT, "compare"),
-        "hidden": bool(literal.get(ATTR_HIDDEN, False)),
-        "marked": marked,
-        "commands": [command.to_json() for command in parsed.commands] if parsed else [],
-        "stray": [list(pair) for pair in parsed.stray] if parsed else [],
-    }
-
-
 def collect_commands(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: keep the page's shell blocks, and check them."""
+    """``doctree-read``: check the page's shell blocks and keep its entry of the manifest.
+
+    The entry is plain data: the page's runnable blocks grouped by scenario, its cluster-only
+    blocks with the modules they load, and the lines of its unmarked shell blocks.
+    """
     env = app.env
     docname = env.current_document.docname
-    blocks = [
-        record
+    literals = [
+        literal
         for literal in doctree.findall(nodes.literal_block)
-        if (record := block_record(literal, docname, env)) is not None
+        if ATTR_SCENARIO in literal or literal.get("language", "") in SHELL_LANGUAGES
     ]
-    if not blocks:
+    if not literals:
         return
-    lesson_domain(env).entries("commands")[docname] = blocks
-    centres = None
-    if any(block["kind"] == "cluster" for block in blocks):
-        path = known_modules_path(app)
-        if path is None:
-            warn(
-                LessonWarning.CONFIG,
-                "cluster-only blocks need a list of known modules: set lesson_known_modules "
-                "in conf.py to the path of a TOML file (see the runnable-commands docs)",
-                location=docname,
-            )
-        else:
-            # Read again when the known-modules file changes.
-            env.note_dependency(str(path))
-            centres = load_known_modules(path)[0]
     unmarked_matters = app.config.lesson_commands_check_unmarked and is_lesson_page(env, docname)
-    for block in blocks:
-        _check_block(block, unmarked_matters, centres)
+    centres = known_centres(app, docname, literals)
+    scenarios: dict[str, list[dict]] = {}
+    cluster_blocks, unmarked = [], []
+    for literal in literals:
+        block = {
+            "source": str(literal.get(ATTR_SOURCE) or literal.source or env.doc2path(docname)),
+            "line": literal.line or 0,
+            "language": literal.get("language", ""),
+        }
+        if ATTR_SCENARIO not in literal:  # a plain code block: only where it is matters
+            unmarked.append(block)
+            if unmarked_matters:
+                _warn_unmarked(block)
+            continue
+        scenario, cluster = literal[ATTR_SCENARIO], literal[ATTR_CLUSTER]
+        parsed = parse_block(literal.astext(), block["language"], literal[ATTR_FIRST_LINE])
+        if not _check_block(block, scenario, cluster, parsed, centres):
+            continue
+        block["output"] = literal[ATTR_OUTPUT]
+        block["hidden"] = literal[ATTR_HIDDEN]
+        block["commands"] = [command.to_json() for command in parsed.commands]
+        if scenario:
+            scenarios.setdefault(scenario, []).append(block)
+        else:
+            block["cluster"] = cluster
+            used = {module for command in parsed.commands for module in modules_used(command.text)}
+            block["modules"] = sorted(used)
+            cluster_blocks.append(block)
+    lesson_domain(env).entries("commands")[docname] = {
+        "docname": docname,
+        "source": str(env.doc2path(docname)),
+        "lesson": is_lesson_page(env, docname),
+        "scenarios": [{"name": name, "blocks": blocks} for name, blocks in scenarios.items()],
+        "cluster_blocks": cluster_blocks,
+        "unmarked": unmarked,
+    }
 
 
 class RemoveHiddenBlocks(SphinxPostTransform):
@@ -299,48 +286,64 @@ def _read_known_modules(path: Path) -> tuple[dict[str, dict[str, dict]], list[tu
 def check_known_modules_file(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: report the problems of the known-modules file, once."""
     path = known_modules_path(app)
-    commands = lesson_domain(env).entries("commands").values()
-    if path is None or not any(b["kind"] == "cluster" for blocks in commands for b in blocks):
+    pages = lesson_domain(env).entries("commands").values()
+    if path is None or not any(page["cluster_blocks"] for page in pages):
         return
     for line, problem in load_known_modules(path)[1]:
         warn(LessonWarning.CONFIG, problem, location=f"{path}:{line}" if line else None)
+
+
+def known_centres(app: Sphinx, docname: str, literals: list[nodes.literal_block]) -> dict | None:
+    """The known modules per centre, if the page has cluster-only blocks and a file is set."""
+    if not any(literal.get(ATTR_CLUSTER) for literal in literals):
+        return None
+    path = known_modules_path(app)
+    if path is None:
+        warn(
+            LessonWarning.CONFIG,
+            "cluster-only blocks need a list of known modules: set lesson_known_modules "
+            "in conf.py to the path of a TOML file (see the runnable-commands docs)",
+            location=docname,
+        )
+        return None
+    # The page is read again when the known-modules file changes.
+    app.env.note_dependency(str(path))
+    return load_known_modules(path)[0]
 
 
 def _location(block: dict, line: int | None = None) -> str:
     return f"{block['source']}:{line if line is not None else block['line']}"
 
 
-def _check_block(block: dict, unmarked_matters: bool, centres: dict | None) -> None:
-    if not block["marked"]:
-        if unmarked_matters:
-            warn(
-                LessonWarning.COMMAND_UNMARKED,
-                f"this {block['language']} block is neither runnable nor cluster-only: make it "
-                "a 'lesson-command' with ':scenario: NAME' (the tests run it) or "
-                "':cluster: CENTRE' (the tests check its modules)",
-                location=_location(block),
-            )
-        return
-    if block["scenario"] and block["cluster"]:
-        warn(
-            LessonWarning.COMMAND_MARKUP,
-            "a lesson-command block has both :scenario: and :cluster:; give one: :scenario: "
-            "for a block the tests run here, :cluster: for one that only works on a cluster",
-            location=_location(block),
-        )
-        return
-    if not block["scenario"] and not block["cluster"]:
-        warn(
-            LessonWarning.COMMAND_MARKUP,
-            "a lesson-command block needs :scenario: <name> (run by the tests) or "
-            ":cluster: <centre> (only works on that centre's clusters; checked, not run)",
-            location=_location(block),
-        )
-        return
-    parsed = ParsedBlock(
-        [Command.from_json(command) for command in block["commands"]],
-        [(line, text) for line, text in block["stray"]],
+def _warn_unmarked(block: dict) -> None:
+    warn(
+        LessonWarning.COMMAND_UNMARKED,
+        f"this {block['language']} block is neither runnable nor cluster-only: make it "
+        "a 'lesson-command' with ':scenario: NAME' (the tests run it) or "
+        "':cluster: CENTRE' (the tests check its modules)",
+        location=_location(block),
     )
+
+
+def _check_block(
+    block: dict, scenario: str, cluster: str, parsed: ParsedBlock, centres: dict | None
+) -> bool:
+    """Warn about the mistakes of a ``lesson-command`` block; ``False`` if it is unusable."""
+    if bool(scenario) == bool(cluster):
+        advice = (
+            "give one: :scenario: for a block the tests run here, :cluster: for one that only "
+            "works on a cluster"
+            if scenario
+            else "needs :scenario: <name> (run by the tests) or :cluster: <centre> (only "
+            "works on that centre's clusters; checked, not run)"
+        )
+        problem = "has both :scenario: and :cluster:; " if scenario else ""
+        warn(
+            LessonWarning.COMMAND_MARKUP,
+            f"a lesson-command block {problem}{advice}",
+            location=_location(block),
+        )
+        return False
     if block["language"] in CONSOLE_LANGUAGES:
         for line, text in parsed.stray:
             warn(
@@ -355,42 +358,38 @@ def _check_block(block: dict, unmarked_matters: bool, centres: dict | None) -> N
                 "this console block has no command: start each command with the prompt '$ '",
                 location=_location(block),
             )
-    if block["scenario"]:
+    if scenario:
         for command in parsed.commands:
-            used = cluster_commands_used(command.text)
-            if used:
+            if used := cluster_commands_used(command.text):
                 warn(
                     LessonWarning.COMMAND_MARKUP,
                     f"{', '.join(f'`{name}`' for name in used)} only works on a cluster, "
-                    "but this block is runnable "
-                    f"(:scenario: {block['scenario']}); mark it ':cluster: <centre>' instead",
+                    f"but this block is runnable (:scenario: {scenario}); mark it "
+                    "':cluster: <centre>' instead",
                     location=_location(block, command.line),
                 )
-        return
-    if centres is None:
-        return  # no known-modules file: reported once above
-    centre = block["cluster"]
-    if centre not in centres:
+    elif centres is not None and cluster not in centres:
         warn(
             LessonWarning.COMMAND_CLUSTER,
-            f"unknown centre {centre!r} in :cluster:; the known-modules file lists: "
+            f"unknown centre {cluster!r} in :cluster:; the known-modules file lists: "
             f"{', '.join(sorted(centres)) or 'none'}",
             location=_location(block),
         )
-        return
-    for command in parsed.commands:
-        for module in modules_used(command.text):
-            if module not in centres[centre]:
-                warn(
-                    LessonWarning.COMMAND_MODULE,
-                    f"module {module!r} is not in the known modules of {centre}: check the "
-                    f"name and version (`ml spider`) and add it, with its source, to the "
-                    f"known-modules file",
-                    location=_location(block, _line_of(module, command)),
-                )
+    elif centres is not None:
+        for command in parsed.commands:
+            for module in modules_used(command.text):
+                if module not in centres[cluster]:
+                    warn(
+                        LessonWarning.COMMAND_MODULE,
+                        f"module {module!r} is not in the known modules of {cluster}: check "
+                        "the name and version (`ml spider`) and add it, with its source, to "
+                        "the known-modules file",
+                        location=_location(block, _line_of(module, command)),
+                    )
+    return True
 
 
-def _line_of(module: str, command: Any) -> int:
+def _line_of(module: str, command: Command) -> int:
     """The line of a (possibly multi-line) command or script where ``module`` appears."""
     for offset, text in enumerate(command.text.splitlines()):
         if module in text:
@@ -402,51 +401,13 @@ def _line_of(module: str, command: Any) -> int:
 
 
 def manifest(app: Sphinx) -> dict:
-    """Every page's blocks with their commands parsed, grouped into scenarios, as plain data."""
-    env = app.env
-    data = lesson_domain(env).entries("commands")
-    pages = []
-    for docname in sorted(data):
-        blocks = data[docname]
-        scenarios: dict[str, list[dict]] = {}
-        cluster_blocks = []
-        for block in blocks:
-            commands = block["commands"]
-            entry = {
-                "line": block["line"],
-                "source": block["source"],
-                "language": block["language"],
-                "output": block["output"],
-                "hidden": block["hidden"],
-                "commands": commands,
-            }
-            if block["kind"] == "runnable" and not block["cluster"]:
-                scenarios.setdefault(block["scenario"], []).append(entry)
-            elif block["kind"] == "cluster" and not block["scenario"]:
-                entry["cluster"] = block["cluster"]
-                entry["modules"] = sorted(
-                    {module for command in commands for module in modules_used(command["text"])}
-                )
-                cluster_blocks.append(entry)
-        pages.append(
-            {
-                "docname": docname,
-                "source": str(env.doc2path(docname)),
-                "lesson": is_lesson_page(env, docname),
-                "scenarios": [{"name": name, "blocks": items} for name, items in scenarios.items()],
-                "cluster_blocks": cluster_blocks,
-                "unmarked": [
-                    {
-                        "source": block["source"],
-                        "line": block["line"],
-                        "language": block["language"],
-                    }
-                    for block in blocks
-                    if block["kind"] == "unmarked"
-                ],
-            }
-        )
-    return {"version": MANIFEST_VERSION, "srcdir": str(app.srcdir), "pages": pages}
+    """Every page's blocks, runnable ones grouped into scenarios, as plain data."""
+    pages = lesson_domain(app.env).entries("commands")
+    return {
+        "version": MANIFEST_VERSION,
+        "srcdir": str(app.srcdir),
+        "pages": [pages[docname] for docname in sorted(pages)],
+    }
 
 
 def write_manifest(app: Sphinx, exception: Exception | None) -> None:

@@ -43,10 +43,6 @@ class Command:
     def to_json(self) -> dict:
         return {"line": self.line, "text": self.text, "expected": self.expected}
 
-    @classmethod
-    def from_json(cls, data: dict) -> Command:
-        return cls(data["line"], data["text"], list(data["expected"]))
-
 
 @dataclass
 class ParsedBlock:
