@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).parent.resolve()
-# Our teaching-directive extension lives in extensions/ (installable from pyproject.toml too).
+# Our teaching-directive extension lives in extensions/ (installable from pyproject.toml too);
+# docs/_ext/ holds the site's own tooling (the extension's generated reference tables).
 sys.path.insert(0, str(ROOT / "extensions"))
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 # -- Project ------------------------------------------------------------------------------------
 
@@ -26,6 +28,7 @@ extensions = [
     "myst_parser",  # lesson pages in MyST Markdown
     "sphinx_copybutton",  # copy buttons that skip prompts and output
     "sphinx_teaching",  # our teaching directives and course features
+    "extension_reference",  # the extension's reference tables and examples (docs/_ext/)
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}

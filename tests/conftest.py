@@ -10,6 +10,8 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The extension is imported from the source tree, as conf.py does.
 sys.path.insert(0, str(REPO_ROOT / "extensions"))
+# The site's own tooling (the extension's reference tables), as conf.py loads it.
+sys.path.insert(0, str(REPO_ROOT / "docs" / "_ext"))
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 

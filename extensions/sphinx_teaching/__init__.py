@@ -14,7 +14,6 @@ from .directives import setup_directives
 from .domain import setup_domain
 from .instructor import setup_instructor
 from .placeholders import setup_placeholders
-from .reference import setup_reference
 from .runnable import setup_runnable
 from .schedule import setup_schedule
 from .sitetabs import setup_sitetabs
@@ -45,7 +44,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_checks(app)
     setup_sitetabs(app)
     setup_runnable(app)
-    setup_reference(app)
     setup_sphinx_issue_14030(app)
     return {
         "version": __version__,

@@ -210,11 +210,6 @@ def page_title(env: BuildEnvironment, docname: str) -> str:
     return lesson_domain(env).entries("pages").get(docname, {}).get("title", docname)
 
 
-def heading_level(node: nodes.Node) -> int:
-    """The HTML heading level for a heading at ``node``: one below the section holding it."""
-    return min(box_nodes.section_depth(node) + 1, 6)
-
-
 def pages_in_toctree_order(env: BuildEnvironment) -> list[str]:
     """Every page in the reading order of the toctree from the root document.
 

@@ -72,8 +72,3 @@ KINDS_BY_DIRECTIVE: dict[str, BoxKind] = {
     **KINDS_BY_NAME,
     **{alias: kind for kind in BOX_KINDS for alias in kind.aliases},
 }
-
-
-def kind_of(node: box_nodes.TeachingBox) -> BoxKind:
-    """Return the kind of a box node."""
-    return KINDS_BY_NAME[node["kind"]]

@@ -86,6 +86,20 @@ class output_node(TeachingBox):
     """The output a command or program prints."""
 
 
+# --- Site-specific content (see sitetabs.py) ----------------------------------------------------
+
+
+class site_tabs(nodes.General, nodes.Element):
+    """A group of variants of one step, one per site (directive ``site-tabs``)."""
+
+
+class site_variant(nodes.General, nodes.Element):
+    """The variant of a step for one site (directive ``site``).
+
+    ``site`` is the site's name, ``label`` its label from ``lesson_sites``.
+    """
+
+
 # --- Where a node stands in the doctree ------------------------------------------------------
 
 _Ancestor = TypeVar("_Ancestor", bound=nodes.Element)
@@ -101,15 +115,21 @@ def nearest_ancestor(node: nodes.Node, ancestor_class: type[_Ancestor]) -> _Ance
     return None
 
 
-def section_depth(node: nodes.Node) -> int:
-    """How many sections hold ``node``: 1 directly under the page title."""
-    depth = 0
+def heading_level(node: nodes.Node) -> int:
+    """The HTML heading level for a heading at ``node``: one below the nearest heading above.
+
+    Sections, boxes that show a heading (not collapsible ones, whose title is a summary) and
+    site variants each head what they hold.
+    """
+    level = 1
     parent = node.parent
     while parent is not None:
-        if isinstance(parent, nodes.section):
-            depth += 1
+        if isinstance(parent, (nodes.section, site_variant)) or (
+            isinstance(parent, TeachingBox) and not parent.get("collapsible")
+        ):
+            level += 1
         parent = parent.parent
-    return depth
+    return min(level, 6)
 
 
 # --- Copies kept in the build environment ----------------------------------------------------

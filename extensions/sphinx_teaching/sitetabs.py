@@ -26,7 +26,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .domain import current_builder
-from .nodes import TeachingBox
+from .nodes import heading_level, site_tabs, site_variant
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
@@ -38,17 +38,6 @@ if TYPE_CHECKING:
 
 #: The accessible name of every tab list.
 TABLIST_LABEL = "Site"
-
-
-class site_tabs(nodes.General, nodes.Element):
-    """A group of variants of one step, one per site (directive ``site-tabs``)."""
-
-
-class site_variant(nodes.General, nodes.Element):
-    """The variant of a step for one site (directive ``site``).
-
-    ``site`` is the site's name, ``label`` its label from ``lesson_sites``.
-    """
 
 
 # --- Messages -----------------------------------------------------------------------------------
@@ -222,7 +211,7 @@ def prepare_html(doctree: nodes.document, with_tablist: bool) -> None:
             panel_id = _free_id(f"{group_id}-{variant['site']}", taken)
             variant["panel_id"] = panel_id
             variant["heading_id"] = _free_id(f"{panel_id}-heading", taken)
-            variant["heading_level"] = _heading_level(variant)
+            variant["heading_level"] = heading_level(variant)
             tabs.append((variant["site"], variant["label"], panel_id))
         group["tabs"] = tabs if with_tablist else []
 
@@ -235,19 +224,6 @@ def _free_id(wanted: str, taken: set[str]) -> str:
         candidate = f"{wanted}-{suffix}"
     taken.add(candidate)
     return candidate
-
-
-def _heading_level(variant: site_variant) -> int:
-    """One below the heading the variant sits under: a section, a box or an outer variant."""
-    level = 1
-    parent = variant.parent
-    while parent is not None:
-        if isinstance(parent, (nodes.section, site_variant)) or (
-            isinstance(parent, TeachingBox) and not parent.get("collapsible")
-        ):
-            level += 1
-        parent = parent.parent
-    return min(level, 6)
 
 
 def is_epub(builder_class: type[Builder]) -> bool:

@@ -19,7 +19,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as box_nodes
-from .domain import heading_level, lesson_domain, page_title, pages_in_toctree_order
+from .domain import lesson_domain, page_title, pages_in_toctree_order
 from .placeholders import copy_box, page_reference
 from .warnings import LessonWarning, warn
 
@@ -110,7 +110,7 @@ def render_summary(
     summary = SUMMARIES_BY_NAME[placeholder["part"]]
     env = builder.env
     boxes = lesson_domain(env).entries("boxes")
-    level = heading_level(placeholder)
+    level = box_nodes.heading_level(placeholder)
     folders = tuple(placeholder.get("folders", ()))
     # "no-search": Sphinx's search leaves the copies out, so a search finds each box once,
     # on its own page, rather than also on every summary that repeats it.

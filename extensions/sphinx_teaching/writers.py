@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .domain import heading_level
 from .kinds import BOX_KINDS
-from .nodes import TeachingBox
+from .nodes import TeachingBox, heading_level
 from .sitetabs import is_epub, script_settings
 
 if TYPE_CHECKING:

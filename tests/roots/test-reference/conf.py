@@ -1,4 +1,5 @@
-extensions = ["sphinx_teaching"]
+# docs/_ext/extension_reference.py, the site's reference tooling (tests/conftest.py finds it).
+extensions = ["sphinx_teaching", "extension_reference"]
 project = "reference"
 exclude_patterns = ["_build", "snippets"]
 

@@ -1,4 +1,7 @@
-"""Directives that document this extension from its own code, for its reference pages.
+"""Directives that document ``sphinx_teaching`` from its own code, for the site's reference.
+
+Part of this site's documentation tooling, not of the extension a course installs: conf.py
+loads it next to ``sphinx_teaching``.
 
 ``lesson-box-kinds``
     the table of box directives, read from :data:`.kinds.BOX_KINDS` and the directives' options;
@@ -25,10 +28,10 @@ from docutils.statemachine import StringList
 from sphinx.directives.code import container_wrapper
 from sphinx.util.docutils import SphinxDirective
 
-from .directives import directive_class
-from .domain import EXAMPLE_RESULT_CLASS
-from .kinds import BOX_KINDS
-from .warnings import WARNING_TYPE, LessonWarning, warn
+from sphinx_teaching.directives import directive_class
+from sphinx_teaching.domain import EXAMPLE_RESULT_CLASS
+from sphinx_teaching.kinds import BOX_KINDS
+from sphinx_teaching.warnings import WARNING_TYPE, LessonWarning, warn
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -247,9 +250,10 @@ class ExampleDirective(SphinxDirective):
         return container_wrapper(self, block, caption)
 
 
-def setup_reference(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives that generate the extension's reference pages."""
     app.add_directive("lesson-box-kinds", BoxKindsTable)
     app.add_directive("lesson-config-values", ConfigValuesTable)
     app.add_directive("lesson-warning-catalogue", WarningCatalogue)
     app.add_directive("lesson-example", ExampleDirective)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
