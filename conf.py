@@ -70,6 +70,10 @@ html_last_updated_fmt = None
 # cells that wrap, and code blocks and tables that scroll sideways reachable by keyboard.
 html_css_files += ["theme-fixes.css"]
 html_js_files = ["scrollable-regions.js"]
+# The theme writes its "Built with Sphinx" line outside every landmark (axe-core's rule
+# "region"): _templates/footer.html writes it inside the footer's contentinfo landmark instead.
+templates_path = ["_templates"]
+html_show_sphinx = False
 
 # -- Runnable commands (sphinx_teaching.runnable) -----------------------------------------------
 
