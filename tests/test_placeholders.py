@@ -105,9 +105,7 @@ def account_and_path_placeholders(text: str) -> tuple[set[str], set[str]]:
     in_paths = set()
     for word in text.split():
         if "/" in word:
-            in_paths |= set(ANGLE.findall(word)) | {
-                f"${name}" for name in VARIABLE.findall(word)
-            }
+            in_paths |= set(ANGLE.findall(word)) | {f"${name}" for name in VARIABLE.findall(word)}
     return accounts, in_paths
 
 
