@@ -72,7 +72,11 @@ html_last_updated_fmt = None
 # Fixes to the theme found by the browser tests: colours raised to WCAG 2.1 AA contrast, table
 # cells that wrap, and code blocks and tables that scroll sideways reachable by keyboard.
 html_css_files += ["theme-fixes.css"]
-html_js_files = ["scrollable-regions.js"]
+html_js_files = ["scrollable-regions.js", "landmarks.js"]
+# The theme writes its "Built with Sphinx" line outside every landmark (axe-core's rule
+# "region"): _templates/footer.html writes it inside the footer's contentinfo landmark instead.
+templates_path = ["_templates"]
+html_show_sphinx = False
 
 # -- Runnable commands (sphinx_teaching.runnable) -----------------------------------------------
 

@@ -41,8 +41,9 @@ CHROMIUM_FLAGS = (
 #: axe-core, installed from npm by `make test` (package.json pins the exact version).
 AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
-#: The WCAG 2.1 A and AA rules of axe-core.
-WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+#: axe-core's rules for WCAG 2.0, 2.1 and 2.2 A and AA (W3C's current recommendation is 2.2),
+#: and its best-practice rules (landmarks, empty table headers, ...).
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
 
 #: The only host a page may ask for anything.
 LOCAL_HOST = "127.0.0.1"
