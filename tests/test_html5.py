@@ -59,8 +59,8 @@ def structure_problems(html: str) -> list[str]:
             first = box.find(True)
             if first is None or first.name != "summary":
                 problems.append(f"collapsible box {box.get('id')} does not start with <summary>")
-        elif box.name != "section":
-            problems.append(f"box {box.get('id')} is a <{box.name}>, not <section>/<details>")
+        elif box.name != "div" or box.get("role") != "group":
+            problems.append(f"box {box.get('id')} is a <{box.name}>, not a group or <details>")
     return problems
 
 
@@ -124,7 +124,8 @@ def test_the_check_catches_malformed_html(fragment):
 def test_the_check_catches_broken_structure():
     page = (
         "<!DOCTYPE html><html lang='en'><head><title>t</title></head><body>"
-        "<section class='lesson-box' id='x' aria-labelledby='x-title'><p id='x'>a</p></section>"
+        "<div class='lesson-box' role='group' id='x' aria-labelledby='x-title'><p id='x'>a</p>"
+        "</div>"
         "<p role='heading'>no level</p></body></html>"
     )
     problems = structure_problems(page)

@@ -25,7 +25,7 @@ from sphinx_teaching import nodes as box_nodes
 
 
 def solutions_in(soup: BeautifulSoup) -> list:
-    return [tag for tag in soup.find_all(class_="solution") if tag.name in ("section", "details")]
+    return [tag for tag in soup.find_all(class_="solution") if tag.name in ("div", "details")]
 
 
 def test_epub_writes_every_solution_and_dropdown_open(make_app, rootdir, tmp_path):

@@ -1,7 +1,7 @@
 """How teaching boxes are written: accessible HTML, and plain admonitions everywhere else.
 
-HTML: a box is a ``<section>`` landmark named by its title, and the title is a heading that
-screen readers announce (``role="heading"`` with the level of its place in the page). A
+HTML: a box is a group (``<div role="group">``) named by its title, and the title is a heading
+that screen readers announce (``role="heading"`` with the level of its place in the page). A
 collapsible box (a solution) is Sphinx 9's own ``<details>``/``<summary>`` admonition, which
 opens by mouse or keyboard without JavaScript. The icon is drawn by CSS and is decoration only.
 
@@ -48,11 +48,13 @@ def visit_box_html(self: HTML5Translator, node: TeachingBox) -> None:
         # Sphinx 9 writes <details> (open or closed) and turns the title into <summary>.
         self.visit_admonition(node)
         return
-    attributes: dict[str, Any] = {}
+    # A group rather than a <section>: a section named by its title is a landmark, and a page
+    # with several "Exercise" boxes would have landmarks of one name (axe: landmark-unique).
+    attributes: dict[str, Any] = {"role": "group"}
     if heading_id := node.get("heading_id"):
         attributes["aria-labelledby"] = heading_id
-    self.body.append(self.starttag(node, "section", CLASS="admonition", **attributes))
-    self.context.append("</section>\n")
+    self.body.append(self.starttag(node, "div", CLASS="admonition", **attributes))
+    self.context.append("</div>\n")
 
 
 def depart_box_html(self: HTML5Translator, node: TeachingBox) -> None:
