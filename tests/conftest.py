@@ -61,11 +61,7 @@ def instructor_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tabs_site(tmp_path_factory):
     """One HTML build of `roots/test-browser-tabs/` (site tabs on two pages) with the course's
-    conf.py, or None while sphinx_teaching has no site tabs (they come from branch sitetabs)."""
-    import importlib.util
-
-    if importlib.util.find_spec("sphinx_teaching.sitetabs") is None:
-        return None
+    conf.py."""
     from helpers import build_site
 
     root = Path(__file__).parent / "roots" / "test-browser-tabs"

@@ -21,6 +21,7 @@ from sphinx import addnodes
 
 from helpers import REPO_ROOT
 from sphinx_teaching import nodes as box_nodes
+from sphinx_teaching.nodes import site_variant
 
 GENERAL = "lessons/isolated-environments"
 UPPMAX = "uppmax/isolated-uppmax"
@@ -301,9 +302,8 @@ def test_cross_links_resolve_in_html(site, page, targets):
 def test_general_lesson_links_each_site_tab_to_its_session(env, doctrees):
     # Where the procedure differs per centre (a site tab), the tab links to the details in
     # that centre's session.
-    sitetabs = pytest.importorskip("sphinx_teaching.sitetabs")
     sessions = {"uppmax": UPPMAX, "hpc2n": HPC2N}
-    variants = list(doctrees[GENERAL].findall(sitetabs.site_variant))
+    variants = list(doctrees[GENERAL].findall(site_variant))
     assert {variant["site"] for variant in variants} == {"uppmax", "hpc2n", "local"}
     for variant in variants:
         linked = {label_page(env, label) for label in ref_labels(variant)}

@@ -66,8 +66,6 @@ def structure_problems(html: str) -> list[str]:
 
 @pytest.fixture(scope="module", params=["course", "course-instructor", "features", "tabs"])
 def built(request, site, instructor_site, feature_site, tabs_site):
-    if request.param == "tabs" and tabs_site is None:
-        pytest.skip("site tabs are not in sphinx_teaching on this branch yet (branch sitetabs)")
     sites = {
         "course": site,
         "course-instructor": instructor_site,

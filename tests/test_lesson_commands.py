@@ -52,14 +52,7 @@ def test_every_runnable_block_of_every_lesson_runs(scenario_results):
         assert result.ran == len(result.scenario.commands), result.scenario.title
 
 
-def needs_course_pages() -> None:
-    """Skip until the course pages exist (the tool can land before the course)."""
-    if not (REPO_ROOT / "docs" / f"{GENERAL_LESSON}.rst").exists():
-        pytest.skip(f"docs/{GENERAL_LESSON}.rst is not written yet")
-
-
 def test_the_general_lesson_runs_the_whole_venv_cycle(site_manifest, scenario_results):
-    needs_course_pages()
     ran = [
         item.command.text
         for result in scenario_results
@@ -97,7 +90,6 @@ def test_cluster_only_blocks_use_only_known_modules(site_manifest):
 
 
 def test_each_centre_session_has_cluster_only_blocks(site_manifest):
-    needs_course_pages()
     # The UPPMAX and HPC2N sessions teach module loads; they must be checked, not skipped.
     checked = {
         block["cluster"]

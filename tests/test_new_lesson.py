@@ -54,15 +54,6 @@ def build(docs: Path, destination: Path) -> list[str]:
     return warnings or ([completed.stderr] if completed.returncode else [])
 
 
-def skip_without_site_tabs(template: Path) -> None:
-    import sphinx_teaching
-
-    package = Path(sphinx_teaching.__file__).parent
-    registered = any('"site-tabs"' in module.read_text() for module in package.glob("*.py"))
-    if "site-tabs" in template.read_text() and not registered:
-        pytest.skip("the template uses site-tabs, which lands with the sitetabs branch")
-
-
 @pytest.mark.parametrize("fmt", ["rst", "md"])
 def test_new_lesson_builds_without_warnings_and_is_in_the_toctree(docs, tmp_path, fmt):
     completed = make_new_lesson(docs, "NAME=venv-basics", f"FORMAT={fmt}")
@@ -77,7 +68,6 @@ def test_new_lesson_builds_without_warnings_and_is_in_the_toctree(docs, tmp_path
     for box in ("questions", "objectives", "exercise", "solution", "keypoints"):
         assert box in text
     assert "   lessons/venv-basics\n" in (docs / "index.rst").read_text()
-    skip_without_site_tabs(TEMPLATES / f"lesson-template.{fmt}")
     # Built with the site's configuration: every check of the site passes on the new page.
     assert build(docs, tmp_path / "out") == []
     assert (tmp_path / "out" / "html" / "lessons" / "venv-basics.html").is_file()

@@ -46,18 +46,29 @@ def describe(violations: list[dict]) -> list[str]:
     return lines
 
 
-def test_axe_finds_no_wcag_violations(served, tab, axe_source):
-    assert check_axe(served, tab, axe_source) == []
+#: A site's pages in four shares (every fourth page), so that both cores share the work
+#: (pytest-xdist); the pages with many tabs and solutions take most of it.
+SHARES = 4
+IN_SHARES = pytest.mark.parametrize("share", range(SHARES), ids=lambda n: f"share-{n + 1}")
 
 
-def test_axe_finds_no_wcag_violations_in_the_instructor_view(course_instructor, tab, axe_source):
-    assert check_axe(course_instructor, tab, axe_source) == []
+@IN_SHARES
+def test_axe_finds_no_wcag_violations(served, tab, axe_source, share):
+    assert check_axe(served, tab, axe_source, share) == []
 
 
-def check_axe(served, tab, axe_source) -> list[str]:
-    """axe-core's findings on every page of ``served``, in every state a reader can reach."""
+@IN_SHARES
+def test_axe_finds_no_wcag_violations_in_the_instructor_view(
+    course_instructor, tab, axe_source, share
+):
+    assert check_axe(course_instructor, tab, axe_source, share) == []
+
+
+def check_axe(served, tab, axe_source, share: int) -> list[str]:
+    """axe-core's findings on one share of the pages of ``served`` (every fourth page, the
+    search page among them), in every state a reader can reach."""
     problems = []
-    pages = [*served.pages, "search.html?q=virtualenv"]
+    pages = [*served.pages, "search.html?q=virtualenv"][share::SHARES]
     for page in pages:
         browser_page = tab.open(served.page_url(page))
         if page.startswith("search.html?"):
