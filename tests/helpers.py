@@ -193,6 +193,20 @@ def run_sphinx(
     return ProcessBuild(completed.returncode, warnings, completed.stderr, outdir)
 
 
+#: The test roots: small Sphinx projects, ``roots/test-<name>/``.
+ROOTS = Path(__file__).resolve().parent / "roots"
+
+
+def build_root(
+    name: str, destination: Path, builder: str = "html", *, cleanly: bool = False, **kwargs
+) -> SphinxTestApp:
+    """Build a fresh copy of ``roots/test-<name>`` under ``destination``; return the app.
+
+    The one way the tests build a test root in this process (see :func:`build_once`).
+    """
+    return build_once(builder, copy_root(ROOTS, name, destination), cleanly=cleanly, **kwargs)
+
+
 def build_once(builder: str, srcdir: Path, *, cleanly: bool = False, **kwargs) -> SphinxTestApp:
     """Build ``srcdir`` in this process and undo Sphinx's global registrations at once.
 

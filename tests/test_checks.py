@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_once, copy_root, warnings_of
+from helpers import build_root, warnings_of
 from sphinx_teaching.warnings import LessonWarning
 
 #: (page, line, subtype) of every warning the root must give, and no other.
@@ -53,13 +53,9 @@ def parsed(warnings: list[str]) -> dict[tuple[str, int, str], str]:
     return result
 
 
-def build_checks(tmp_path_factory_or_path, rootdir, **kwargs):
-    return build_once("html", copy_root(rootdir, "checks", tmp_path_factory_or_path), **kwargs)
-
-
 @pytest.fixture(scope="module")
 def check_warnings(rootdir, tmp_path_factory):
-    app = build_checks(tmp_path_factory.mktemp("checks"), rootdir)
+    app = build_root("checks", tmp_path_factory.mktemp("checks"))
     return parsed(warnings_of(app))
 
 
@@ -107,29 +103,29 @@ def test_messages_say_what_to_do(check_warnings):
 @pytest.mark.parametrize("subtype", CHECK_SUBTYPES)
 def test_one_kind_can_be_silenced_with_suppress_warnings(rootdir, tmp_path, subtype):
     silenced = {"suppress_warnings": [f"lesson.{subtype}"]}
-    app = build_checks(tmp_path, rootdir, confoverrides=silenced)
+    app = build_root("checks", tmp_path, confoverrides=silenced)
     remaining = set(parsed(warnings_of(app)))
     assert remaining == {key for key in EXPECTED if key[2] != subtype}
 
 
 def test_parallel_build_gives_the_same_warnings(rootdir, tmp_path):
-    app = build_checks(tmp_path, rootdir, parallel=2)
+    app = build_root("checks", tmp_path, parallel=2)
     assert set(parsed(warnings_of(app))) == EXPECTED
 
 
 def test_no_folders_no_checks(rootdir, tmp_path):
-    app = build_checks(tmp_path, rootdir, confoverrides={"lesson_check_folders": []})
+    app = build_root("checks", tmp_path, confoverrides={"lesson_check_folders": []})
     assert warnings_of(app) == []
 
 
 def test_a_folder_with_no_pages_is_noted_without_failing_the_build(rootdir, tmp_path):
-    app = build_checks(tmp_path, rootdir, confoverrides={"lesson_check_folders": ["lesson/"]})
+    app = build_root("checks", tmp_path, confoverrides={"lesson_check_folders": ["lesson/"]})
     assert warnings_of(app) == []
     assert "names 'lesson/', but no page's name starts with it" in app.status.getvalue()
 
 
 def test_a_folder_list_of_the_wrong_type_falls_back_to_no_checks(rootdir, tmp_path):
-    app = build_checks(tmp_path, rootdir, confoverrides={"lesson_check_folders": 3})
+    app = build_root("checks", tmp_path, confoverrides={"lesson_check_folders": 3})
     warnings = warnings_of(app)
     assert any("lesson_check_folders must be a list" in w for w in warnings)
     assert any(w.endswith("[lesson.config]") for w in warnings)

@@ -41,10 +41,6 @@ def instructor_notes(env) -> dict[str, list]:
     return {doc: found for doc, found in notes.items() if found}
 
 
-def build(srcdir: Path, **kwargs):
-    return build_once("html", srcdir, **kwargs)
-
-
 @pytest.fixture(scope="module")
 def learner(rootdir, tmp_path_factory):
     return build_once(
@@ -192,8 +188,10 @@ def test_instructor_navigation_has_the_guide(instructor):
 
 def test_config_value_overrides_the_tag(rootdir, tmp_path):
     # lesson_instructor_view = True without the tag, as a conf.py may set it.
-    app = build(
-        copy_root(rootdir, "schedule", tmp_path), confoverrides={"lesson_instructor_view": True}
+    app = build_once(
+        "html",
+        copy_root(rootdir, "schedule", tmp_path),
+        confoverrides={"lesson_instructor_view": True},
     )
     assert warnings_of(app) == []
     assert read_html(app, "lessons/intro").find(class_="instructor-note") is not None
@@ -201,7 +199,8 @@ def test_config_value_overrides_the_tag(rootdir, tmp_path):
 
 
 def test_bad_instructor_config_warns_and_follows_the_tag(rootdir, tmp_path):
-    app = build(
+    app = build_once(
+        "html",
         copy_root(rootdir, "schedule", tmp_path),
         confoverrides={"lesson_instructor_view": "yes"},
     )
@@ -224,14 +223,14 @@ def html_files(outdir: Path) -> dict[str, bytes]:
 
 def test_editing_a_note_updates_the_guide_incrementally(rootdir, tmp_path):
     srcdir = copy_root(rootdir, "schedule", tmp_path / "incremental")
-    build(srcdir, tags=["instructor"])
+    build_once("html", srcdir, tags=["instructor"])
     intro = srcdir / "lessons" / "intro.rst"
     intro.write_text(
         intro.read_text("utf-8").replace("tailor the pace", "slow down for beginners"), "utf-8"
     )
     stamp = intro.stat().st_mtime + 5
     os.utime(intro, (stamp, stamp))
-    second = build(srcdir, tags=["instructor"])
+    second = build_once("html", srcdir, tags=["instructor"])
     assert warnings_of(second) == []
     guide = read_html(second, "instructor-guide").get_text()
     assert "slow down for beginners" in guide
@@ -239,14 +238,18 @@ def test_editing_a_note_updates_the_guide_incrementally(rootdir, tmp_path):
 
     clean_src = tmp_path / "clean" / "src"
     shutil.copytree(srcdir, clean_src, ignore=shutil.ignore_patterns("_build"))
-    clean = build(clean_src, tags=["instructor"])
+    clean = build_once("html", clean_src, tags=["instructor"])
     assert html_files(second.outdir) == html_files(clean.outdir)
 
 
 @pytest.mark.parametrize("tags", [[], ["instructor"]], ids=["learner", "instructor"])
 def test_parallel_build_gives_the_same_html(rootdir, tmp_path, tags):
-    serial = build(copy_root(rootdir, "schedule", tmp_path / "serial"), tags=tags, parallel=1)
-    parallel = build(copy_root(rootdir, "schedule", tmp_path / "parallel"), tags=tags, parallel=2)
+    serial = build_once(
+        "html", copy_root(rootdir, "schedule", tmp_path / "serial"), tags=tags, parallel=1
+    )
+    parallel = build_once(
+        "html", copy_root(rootdir, "schedule", tmp_path / "parallel"), tags=tags, parallel=2
+    )
     assert warnings_of(serial) == warnings_of(parallel) == []
     assert html_files(parallel.outdir) == html_files(serial.outdir)
     assert instructor_notes(parallel.env).keys() == instructor_notes(serial.env).keys()
@@ -257,7 +260,7 @@ def test_parallel_build_gives_the_same_html(rootdir, tmp_path, tags):
 
 @pytest.mark.parametrize("tags", [[], ["instructor"]], ids=["learner", "instructor"])
 def test_guide_in_myst_under_another_name(rootdir, tmp_path, tags):
-    app = build(copy_root(rootdir, "instructor-myst", tmp_path), tags=tags)
+    app = build_once("html", copy_root(rootdir, "instructor-myst", tmp_path), tags=tags)
     assert warnings_of(app) == []
     guide = read_html(app, "guide").find(role="main").get_text(" ", strip=True)
     index = read_html(app, "index")
@@ -308,7 +311,7 @@ def test_a_second_guide_on_a_page_warns_and_is_left_out(rootdir, tmp_path):
     srcdir = copy_root(rootdir, "schedule", tmp_path)
     guide = srcdir / "instructor-guide.rst"
     guide.write_text(guide.read_text("utf-8") + "\n.. instructor-guide::\n", "utf-8")
-    app = build(srcdir, tags=["instructor"])
+    app = build_once("html", srcdir, tags=["instructor"])
     warnings = warnings_of(app)
     assert len(warnings) == 1, warnings
     assert warnings[0].startswith(f"{guide}:6: WARNING: the 'instructor-guide' directive is")

@@ -13,7 +13,7 @@ import shutil
 import pytest
 from command_helpers import failure_report, line_of, manifest_of, run_scenarios, scenario_named
 
-from helpers import build_once, copy_root, read_html, warnings_of
+from helpers import build_once, build_root, copy_root, read_html, warnings_of
 from lesson_commands.manifest import Command, Scenario, ScenarioCommand, scenarios_of
 from lesson_commands.output import output_matches
 from lesson_commands.sandbox import run_scenario
@@ -34,12 +34,6 @@ def runnable_app(rootdir, tmp_path_factory):
 @pytest.fixture(scope="module")
 def runnable_manifest(runnable_app):
     return manifest_of(runnable_app.doctreedir)
-
-
-def build(make_app, rootdir, tmp_path, name, buildername="html", **kwargs):
-    app = make_app(buildername, srcdir=copy_root(rootdir, name, tmp_path), **kwargs)
-    app.build()
-    return app
 
 
 # -- Rendering --------------------------------------------------------------------------------
@@ -81,7 +75,7 @@ def test_job_script_block_keeps_its_caption_and_language(runnable_app):
 
 
 def test_text_builder_writes_blocks_without_hidden_ones(make_app, rootdir, tmp_path):
-    app = build(make_app, rootdir, tmp_path, "runnable", buildername="text")
+    app = build_root("runnable", tmp_path, "text")
     assert warnings_of(app) == []
     text = (app.outdir / "hidden-setup.txt").read_text("utf-8")
     assert "$ python3 hello.py" in text
@@ -131,7 +125,7 @@ def test_cluster_blocks_list_their_modules(runnable_manifest):
 
 
 def test_parallel_build_collects_the_same(make_app, rootdir, tmp_path, runnable_manifest):
-    app = build(make_app, rootdir, tmp_path, "runnable", parallel=2)
+    app = build_root("runnable", tmp_path, parallel=2)
     assert warnings_of(app) == []
     parallel = manifest_of(app.doctreedir)
     srcdir = str(app.srcdir)
@@ -202,7 +196,7 @@ def test_every_scenario_of_the_lesson_shaped_root_passes(runnable_manifest, tmp_
 
 
 def test_a_broken_command_fails_at_its_page_and_line(make_app, rootdir, tmp_path):
-    app = build(make_app, rootdir, tmp_path / "build", "runnable-broken")
+    app = build_root("runnable-broken", tmp_path / "build")
     assert warnings_of(app) == []
     results = {
         result.scenario.name: result
@@ -323,7 +317,7 @@ def test_module_names_are_read_from_module_and_ml(text, modules):
 
 
 def test_every_marking_mistake_is_reported_at_its_line(make_app, rootdir, tmp_path):
-    app = build(make_app, rootdir, tmp_path, "runnable-bad")
+    app = build_root("runnable-bad", tmp_path)
     warnings = warnings_of(app)
     text = "\n".join(warnings)
     assert "Traceback" not in text
@@ -395,8 +389,7 @@ def test_a_page_is_checked_when_read_and_the_manifest_written_when_pages_change(
 
 
 def test_known_modules_file_problems_are_reported(make_app, rootdir, tmp_path):
-    app = build(
-        make_app, rootdir, tmp_path, "runnable-bad",
+    app = build_root("runnable-bad", tmp_path,
         confoverrides={"lesson_known_modules": "bad-modules.toml"},
     )  # fmt: skip
     text = "\n".join(warnings_of(app))
@@ -420,32 +413,27 @@ def test_missing_known_modules_file_is_reported(make_app, rootdir, tmp_path):
 
 
 def test_cluster_blocks_without_a_known_modules_file_are_reported(make_app, rootdir, tmp_path):
-    app = build(
-        make_app, rootdir, tmp_path, "runnable", confoverrides={"lesson_known_modules": None}
-    )
+    app = build_root("runnable", tmp_path, confoverrides={"lesson_known_modules": None})
     text = "\n".join(warnings_of(app))
     assert "set lesson_known_modules" in text and "[lesson.config]" in text
 
 
 def test_unmarked_check_can_be_switched_off(make_app, rootdir, tmp_path):
-    app = build(
-        make_app, rootdir, tmp_path, "runnable-bad",
+    app = build_root("runnable-bad", tmp_path,
         confoverrides={"lesson_commands_check_unmarked": False},
     )  # fmt: skip
     assert not any(LessonWarning.COMMAND_UNMARKED.tag in w for w in warnings_of(app))
 
 
 def test_the_manifest_is_written_for_every_builder(make_app, rootdir, tmp_path):
-    app = build(make_app, rootdir, tmp_path, "runnable", buildername="dummy")
+    app = build_root("runnable", tmp_path, "dummy")
     assert (app.doctreedir / MANIFEST_NAME).is_file()
     shutil.rmtree(app.outdir, ignore_errors=True)
 
 
 def test_pages_in_lesson_folders_are_lesson_pages_too(make_app, rootdir, tmp_path):
     # plain.rst has no timing; listed in lesson_check_folders it is a lesson page all the same.
-    app = build(
-        make_app, rootdir, tmp_path, "runnable", confoverrides={"lesson_check_folders": ["plain"]}
-    )
+    app = build_root("runnable", tmp_path, confoverrides={"lesson_check_folders": ["plain"]})
     unmarked = [w for w in warnings_of(app) if LessonWarning.COMMAND_UNMARKED.tag in w]
     assert len(unmarked) == 1 and "plain.rst:6:" in unmarked[0]
 

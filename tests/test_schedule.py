@@ -46,11 +46,6 @@ def schedule_rows(soup) -> list[tuple[str, ...]]:
     ]
 
 
-def build(srcdir: Path, **kwargs):
-    """Build ``srcdir`` (into its own _build) and return the finished app."""
-    return build_once("html", srcdir, **kwargs)
-
-
 def html_files(outdir: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(outdir)): path.read_bytes()
@@ -158,7 +153,8 @@ def test_parallel_sessions_share_a_slot_without_a_sphinx_build():
 
 
 def test_parallel_sessions_in_a_build(rootdir, tmp_path):
-    app = build(
+    app = build_once(
+        "html",
         copy_root(rootdir, "schedule", tmp_path),
         confoverrides={"lesson_schedule_parallel": [["lessons/escaping", "lessons/conda"]]},
     )
@@ -181,7 +177,8 @@ def test_parallel_sessions_in_a_build(rootdir, tmp_path):
 
 def test_start_time_and_breaks_come_from_conf(rootdir, tmp_path):
     srcdir = copy_root(rootdir, "schedule", tmp_path)
-    app = build(
+    app = build_once(
+        "html",
         srcdir,
         confoverrides={
             "lesson_schedule_start": "13:45",
@@ -226,7 +223,7 @@ def test_start_time_and_breaks_come_from_conf(rootdir, tmp_path):
     ],
 )
 def test_bad_configuration_warns_and_falls_back(rootdir, tmp_path, overrides, expected):
-    app = build(copy_root(rootdir, "schedule", tmp_path), confoverrides=overrides)
+    app = build_once("html", copy_root(rootdir, "schedule", tmp_path), confoverrides=overrides)
     warnings = warnings_of(app)
     assert len(warnings) == 1, warnings
     assert expected in warnings[0]
@@ -238,7 +235,8 @@ def test_bad_configuration_warns_and_falls_back(rootdir, tmp_path, overrides, ex
 
 
 def test_configured_pages_without_timing_warn(rootdir, tmp_path):
-    app = build(
+    app = build_once(
+        "html",
         copy_root(rootdir, "schedule", tmp_path),
         confoverrides={
             "lesson_schedule_breaks": [{"after": "lessons/reference", "minutes": 5}],
@@ -266,12 +264,12 @@ def set_minutes(path: Path, old: str, new: str) -> None:
 
 def test_changing_minutes_updates_the_schedule_incrementally(rootdir, tmp_path):
     srcdir = copy_root(rootdir, "schedule", tmp_path / "incremental")
-    first = build(srcdir)
+    first = build_once("html", srcdir)
     assert warnings_of(first) == []
     # Edit two lessons (reST and MyST) but not the page that holds the schedule.
     set_minutes(srcdir / "lessons" / "intro.rst", ":teaching: 20", ":teaching: 35")
     set_minutes(srcdir / "lessons" / "setup.md", "exercises: 25", "exercises: 5")
-    second = build(srcdir)
+    second = build_once("html", srcdir)
     assert warnings_of(second) == []
     # index.html lists the lessons in its toctree, so Sphinx rewrites it anyway; overview.html
     # is rewritten only because it holds a schedule.
@@ -284,17 +282,17 @@ def test_changing_minutes_updates_the_schedule_incrementally(rootdir, tmp_path):
     # The same HTML as a clean build of the edited sources.
     clean_src = tmp_path / "clean" / "src"
     shutil.copytree(srcdir, clean_src, ignore=shutil.ignore_patterns("_build"))
-    clean = build(clean_src)
+    clean = build_once("html", clean_src)
     assert html_files(second.outdir) == html_files(clean.outdir)
 
 
 def test_removing_a_lesson_updates_the_schedule(rootdir, tmp_path):
     srcdir = copy_root(rootdir, "schedule", tmp_path)
-    build(srcdir)
+    build_once("html", srcdir)
     (srcdir / "lessons" / "wrapup.rst").unlink()
     index = srcdir / "index.rst"
     set_minutes(index, "   lessons/wrapup\n", "")
-    second = build(srcdir)
+    second = build_once("html", srcdir)
     assert warnings_of(second) == []
     rows = schedule_rows(read_html(second, "overview"))
     assert "Wrap-up" not in [row[1] for row in rows]
@@ -303,17 +301,17 @@ def test_removing_a_lesson_updates_the_schedule(rootdir, tmp_path):
 
 def test_unchanged_sources_rewrite_nothing(rootdir, tmp_path):
     srcdir = copy_root(rootdir, "schedule", tmp_path)
-    build(srcdir)
+    build_once("html", srcdir)
     index_html = srcdir / "_build" / "html" / "index.html"
     before = index_html.stat().st_mtime_ns
-    second = build(srcdir)
+    second = build_once("html", srcdir)
     assert "no targets are out of date" in second.status.getvalue()
     assert index_html.stat().st_mtime_ns == before
 
 
 def test_parallel_build_gives_the_same_html(rootdir, tmp_path):
-    serial = build(copy_root(rootdir, "schedule", tmp_path / "serial"), parallel=1)
-    parallel = build(copy_root(rootdir, "schedule", tmp_path / "parallel"), parallel=2)
+    serial = build_once("html", copy_root(rootdir, "schedule", tmp_path / "serial"), parallel=1)
+    parallel = build_once("html", copy_root(rootdir, "schedule", tmp_path / "parallel"), parallel=2)
     assert warnings_of(serial) == warnings_of(parallel) == []
     # Sphinx reads in parallel only with enough pages: chunks are logged as "a .. b".
     assert "reading sources... " in parallel.status.getvalue()
@@ -328,7 +326,7 @@ def test_parallel_build_gives_the_same_html(rootdir, tmp_path):
 @pytest.fixture(scope="module")
 def timing_errors_app(rootdir, tmp_path_factory):
     srcdir = copy_root(rootdir, "timing-errors", tmp_path_factory.mktemp("timing-errors"))
-    return build(srcdir)
+    return build_once("html", srcdir)
 
 
 @pytest.mark.parametrize(
@@ -376,7 +374,8 @@ def test_bad_timings_leave_the_rest_of_the_site_built(timing_errors_app):
 
 
 def test_the_limit_is_configurable(rootdir, tmp_path):
-    app = build(
+    app = build_once(
+        "html",
         copy_root(rootdir, "schedule", tmp_path),
         confoverrides={"lesson_timing_max_minutes": 25},
     )

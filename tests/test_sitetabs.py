@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import build_cleanly, build_once, copy_root, make_test_app, read_html, warnings_of
+from helpers import (
+    build_cleanly,
+    build_once,
+    build_root,
+    copy_root,
+    make_test_app,
+    read_html,
+    warnings_of,
+)
 from sphinx_teaching.sitetabs import site_tabs, site_variant
 from sphinx_teaching.writers import STATIC_DIR
 
@@ -30,11 +38,6 @@ SYNTAX_PAGES = ["rst", "myst"]
 SCRIPT = "lesson.js"
 #: The page budget of issue 7: our CSS plus JavaScript, uncompressed.
 PAGE_WEIGHT_BUDGET = 15 * 1024
-
-
-def build(rootdir, tmp_path_factory, builder="html", name="sitetabs", **kwargs):
-    """Build a fresh copy of ``test-<name>``; return the app (already cleaned up)."""
-    return build_once(builder, copy_root(rootdir, name, tmp_path_factory.mktemp(builder)), **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +202,7 @@ def test_print_stylesheet_shows_every_variant_and_hides_chrome():
 
 
 def test_parallel_build_writes_the_same_pages(html_app, rootdir, tmp_path_factory):
-    parallel = build(rootdir, tmp_path_factory, parallel=2)
+    parallel = build_root("sitetabs", tmp_path_factory.mktemp("build"), "html", parallel=2)
     assert warnings_of(parallel) == []
     for page in [*SYNTAX_PAGES, "placement"]:
         bodies = [read_html(app, page).select_one("div.body") for app in (parallel, html_app)]
@@ -212,7 +215,7 @@ def test_parallel_build_writes_the_same_pages(html_app, rootdir, tmp_path_factor
 
 @pytest.fixture(scope="module")
 def text_app(rootdir, tmp_path_factory):
-    return build(rootdir, tmp_path_factory, "text")
+    return build_root("sitetabs", tmp_path_factory.mktemp("build"), "text")
 
 
 @pytest.mark.parametrize("page", SYNTAX_PAGES)
@@ -228,7 +231,7 @@ def test_text_shows_every_variant_labelled(text_app, page):
 
 
 def test_latex_shows_every_variant_labelled(rootdir, tmp_path_factory):
-    app = build(rootdir, tmp_path_factory, "latex")
+    app = build_root("sitetabs", tmp_path_factory.mktemp("build"), "latex")
     assert warnings_of(app) == []
     (tex,) = Path(app.outdir).glob("*.tex")
     source = tex.read_text("utf-8")
@@ -240,7 +243,7 @@ def test_latex_shows_every_variant_labelled(rootdir, tmp_path_factory):
 
 @pytest.mark.parametrize(("builder", "pattern"), [("man", "*.1"), ("texinfo", "*.texi")])
 def test_man_and_texinfo_show_every_variant(rootdir, tmp_path_factory, builder, pattern):
-    app = build(rootdir, tmp_path_factory, builder)
+    app = build_root("sitetabs", tmp_path_factory.mktemp("build"), builder)
     assert warnings_of(app) == []
     (output,) = Path(app.outdir).glob(pattern)
     text = output.read_text("utf-8")
@@ -252,7 +255,7 @@ def test_man_and_texinfo_show_every_variant(rootdir, tmp_path_factory, builder, 
 def test_epub_shows_every_variant_under_its_heading_without_tabs_or_script(
     rootdir, tmp_path_factory
 ):
-    app = build(rootdir, tmp_path_factory, "epub")
+    app = build_root("sitetabs", tmp_path_factory.mktemp("build"), "epub")
     assert warnings_of(app) == []
     page = BeautifulSoup((Path(app.outdir) / "rst.xhtml").read_text("utf-8"), "html.parser")
     panels = page.select("section.lesson-site-panel")
@@ -264,7 +267,7 @@ def test_epub_shows_every_variant_under_its_heading_without_tabs_or_script(
 
 
 def test_singlehtml_keeps_ids_unique_across_pages(rootdir, tmp_path_factory):
-    app = build(rootdir, tmp_path_factory, "singlehtml")
+    app = build_root("sitetabs", tmp_path_factory.mktemp("build"), "singlehtml")
     assert warnings_of(app) == []
     page = BeautifulSoup((Path(app.outdir) / "index.html").read_text("utf-8"), "html.parser")
     ids = [tag["id"] for tag in page.find_all(id=True)]
@@ -280,7 +283,9 @@ def test_singlehtml_keeps_ids_unique_across_pages(rootdir, tmp_path_factory):
 
 def test_malformed_sites_are_left_out_with_a_warning(rootdir, tmp_path_factory):
     sites = {"UPPMAX": "Upper case", "hpc2n": "", "local": "Your own computer", "bad name": "x"}
-    app = build(rootdir, tmp_path_factory, confoverrides={"lesson_sites": sites})
+    app = build_root(
+        "sitetabs", tmp_path_factory.mktemp("build"), "html", confoverrides={"lesson_sites": sites}
+    )
     warnings = warnings_of(app)
     config = [w for w in warnings if w.endswith("[lesson.config]")]
     assert len(config) == 3, warnings
@@ -312,7 +317,12 @@ def test_changing_a_label_rebuilds_the_pages_that_show_it(rootdir, tmp_path):
 
 
 def test_sites_that_are_not_a_dict_are_ignored_with_a_warning(rootdir, tmp_path_factory):
-    app = build(rootdir, tmp_path_factory, confoverrides={"lesson_sites": ["uppmax", "hpc2n"]})
+    app = build_root(
+        "sitetabs",
+        tmp_path_factory.mktemp("build"),
+        "html",
+        confoverrides={"lesson_sites": ["uppmax", "hpc2n"]},
+    )
     warnings = warnings_of(app)
     assert any(
         "lesson_sites must be a dict" in w and w.endswith("[lesson.config]") for w in warnings
@@ -336,8 +346,10 @@ BAD_INPUTS = [
 @pytest.fixture(scope="module")
 def bad_app(rootdir, tmp_path_factory):
     """The test root with its bad/ pages too (each page one mistake, in each syntax)."""
-    return build(
-        rootdir, tmp_path_factory, confoverrides={"exclude_patterns": ["_build", "snippets"]}
+    return build_root(
+        "sitetabs",
+        tmp_path_factory.mktemp("build"),
+        confoverrides={"exclude_patterns": ["_build", "snippets"]},
     )
 
 
@@ -408,9 +420,9 @@ def test_the_documented_messages_are_the_ones_given(bad_app):
 
 
 def test_bad_input_fails_a_build_with_warnings_as_errors(rootdir, tmp_path_factory):
-    app = build(
-        rootdir,
-        tmp_path_factory,
+    app = build_root(
+        "sitetabs",
+        tmp_path_factory.mktemp("build"),
         warningiserror=True,
         confoverrides={"exclude_patterns": ["_build", "snippets", "bad/[!u]*", "bad/*.md"]},
     )

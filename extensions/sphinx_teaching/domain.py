@@ -233,32 +233,27 @@ def pages_in_toctree_order(env: BuildEnvironment) -> list[str]:
 # --- Incremental builds -------------------------------------------------------------------------
 
 
-def _comparable(key: str, value: Any) -> Any:
-    """A value that compares equal when what a part shows of it is the same."""
-    if key == "boxes":
-        return [(box["kind"], box.pformat()) for box in value]
-    return value
-
-
 def changed_parts(domain: LessonDomain) -> set[str]:
     """The generated parts whose data changed in this build."""
     changed: set[str] = set()
     for docname in domain.before.keys() | domain.read:
         before = domain.before.get(docname, {})
-        for key in ("pages", "timings", "boxes"):
-            old, new = before.get(key), domain.entries(key).get(docname)
-            if old is None and new is None:
-                continue
-            if key != "boxes":
-                if old != new:
-                    changed.update(PARTS_BY_KEY[key])
-                continue
-            old_boxes, new_boxes = _comparable(key, old or []), _comparable(key, new or [])
-            if old_boxes != new_boxes:
-                # The boxes that differ; the same boxes in another order: all of them.
-                differing = set(old_boxes) ^ set(new_boxes) or set(old_boxes)
-                for kind, _ in differing:
-                    changed.update(PARTS_BY_KIND.get(kind, ()))
+        for key in ("pages", "timings"):
+            if before.get(key) != domain.entries(key).get(docname):
+                changed.update(PARTS_BY_KEY[key])
+        old, new = before.get("boxes", []), domain.entries("boxes").get(docname, [])
+        if old and new:
+            # The boxes that differ; the same boxes in another order: all of them.
+            old_boxes = [(box["kind"], box.pformat()) for box in old]
+            new_boxes = [(box["kind"], box.pformat()) for box in new]
+            differing = set(old_boxes) ^ set(new_boxes)
+            if old_boxes != new_boxes and not differing:
+                differing = set(old_boxes)
+            kinds = {kind for kind, _ in differing}
+        else:  # boxes added to a page, or removed: no need to compare them
+            kinds = {box["kind"] for box in old or new}
+        for kind in kinds:
+            changed.update(PARTS_BY_KIND.get(kind, ()))
     return changed
 
 

@@ -1,5 +1,5 @@
-"""Accessibility in a real browser: axe-core's WCAG 2.1 A and AA rules on every page, and
-4.5:1 text contrast in every kind of teaching box."""
+"""Accessibility in a real browser: axe-core's WCAG 2.2 A and AA rules and its best practices
+on every page, and 4.5:1 text contrast in every kind of teaching box."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def axe_source() -> str:
 
 
 def run_axe(page: Page, axe_source: str, rules: list[str] | None = None) -> list[dict]:
-    """axe-core's violations on the page as it is now (WCAG 2.1 A/AA, or only ``rules``)."""
+    """axe-core's violations on the page as it is now (WCAG 2.2 A/AA and best practices, or
+    only ``rules``)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_source)
     options = (
