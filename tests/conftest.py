@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,40 @@ def rootdir() -> Path:
     return Path(__file__).parent / "roots"
 
 
+def built_once(tmp_path_factory, name: str, *options: str, sourcedir: Path | None = None):
+    """``build_site(...)`` made once per test session, however many xdist workers run it.
+
+    The first worker to ask builds it in a folder all workers share, under a lock; the others
+    wait for it and read the same build. The sites are only ever read by the tests.
+    """
+    import fcntl
+    import json
+
+    from helpers import SiteBuild, build_site
+
+    shared = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        shared = shared.parent  # the session's folder, above each worker's own
+    destination = shared / f"shared-{name}"
+    record = shared / f"shared-{name}.json"
+    with (shared / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if record.exists():
+            fields = json.loads(record.read_text())
+            outdir, doctreedir = Path(fields["outdir"]), Path(fields["doctreedir"])
+            return SiteBuild(outdir, doctreedir, fields["warnings"], fields["returncode"])
+        destination.mkdir()
+        build = build_site("html", destination, *options, sourcedir=sourcedir)
+        fields = {
+            "outdir": str(build.outdir),
+            "doctreedir": str(build.doctreedir),
+            "warnings": build.warnings,
+            "returncode": build.returncode,
+        }
+        record.write_text(json.dumps(fields))
+        return build
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """One clean HTML build of the real course site, exactly as `make html` runs it.
@@ -29,9 +64,7 @@ def site(tmp_path_factory):
     Built once per test session, in a separate process like `make html`, into a temporary
     folder; the tests read its output and its warnings.
     """
-    from helpers import build_site
-
-    return build_site("html", tmp_path_factory.mktemp("site"))
+    return built_once(tmp_path_factory, "site")
 
 
 @pytest.fixture(scope="session")
@@ -43,26 +76,19 @@ def feature_site(tmp_path_factory):
     few of them. Built as the instructor view (`-t instructor`, as `make html-instructor`),
     since the learners' view leaves instructor notes out.
     """
-    from helpers import build_site
-
     root = Path(__file__).parent / "roots" / "test-browser"
-    destination = tmp_path_factory.mktemp("feature-site")
-    return build_site("html", destination, "-t", "instructor", sourcedir=root)
+    return built_once(tmp_path_factory, "feature-site", "-t", "instructor", sourcedir=root)
 
 
 @pytest.fixture(scope="session")
 def instructor_site(tmp_path_factory):
     """The course as `make html-instructor` builds it: with instructor notes and the guide."""
-    from helpers import build_site
-
-    return build_site("html", tmp_path_factory.mktemp("instructor-site"), "-t", "instructor")
+    return built_once(tmp_path_factory, "instructor-site", "-t", "instructor")
 
 
 @pytest.fixture(scope="session")
 def tabs_site(tmp_path_factory):
     """One HTML build of `roots/test-browser-tabs/` (site tabs on two pages) with the course's
     conf.py."""
-    from helpers import build_site
-
     root = Path(__file__).parent / "roots" / "test-browser-tabs"
-    return build_site("html", tmp_path_factory.mktemp("tabs-site"), sourcedir=root)
+    return built_once(tmp_path_factory, "tabs-site", sourcedir=root)

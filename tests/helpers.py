@@ -27,6 +27,14 @@ def build_cleanly(app: SphinxTestApp) -> None:
     assert warnings_of(app) == []
 
 
+def read_doctree(doctreedir: Path, docname: str):
+    """One page's doctree as Sphinx pickled it after reading (references not yet resolved)."""
+    import pickle
+
+    with (doctreedir / f"{docname}.doctree").open("rb") as file:
+        return pickle.load(file)
+
+
 def read_html(app: SphinxTestApp, docname: str) -> BeautifulSoup:
     """Parse one built HTML page."""
     path = Path(app.outdir) / f"{docname}.html"

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx import addnodes
 
-from helpers import REPO_ROOT
+from helpers import REPO_ROOT, read_doctree
 from sphinx_teaching import nodes as box_nodes
 from sphinx_teaching.nodes import site_variant
 
@@ -39,19 +39,6 @@ TEMPLATES = ("lesson-template.rst", "lesson-template.md")
 def env(site):
     """The build environment of the site build (metadata, labels, toctrees)."""
     with (site.doctreedir / "environment.pickle").open("rb") as file:
-        return pickle.load(file)
-
-
-@pytest.fixture(scope="module")
-def instructor_site(tmp_path_factory):
-    """The instructor build (`-t instructor`): the learner build leaves instructor notes out."""
-    from helpers import build_site
-
-    return build_site("html", tmp_path_factory.mktemp("instructor-site"), "-t", "instructor")
-
-
-def read_doctree(doctreedir: Path, docname: str) -> nodes.document:
-    with (doctreedir / f"{docname}.doctree").open("rb") as file:
         return pickle.load(file)
 
 

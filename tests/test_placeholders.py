@@ -13,12 +13,13 @@ shell" or "new login". Read from the doctrees of the site build, so both page sy
 
 from __future__ import annotations
 
-import pickle
 import re
 from pathlib import Path
 
 import pytest
 from docutils import nodes
+
+from helpers import read_doctree
 
 PAGES = ("lessons/isolated-environments", "uppmax/isolated-uppmax", "hpc2n/isolated-hpc2n")
 
@@ -33,11 +34,6 @@ ACCOUNT = re.compile(r"(?:-A\s+|--account[=\s]+)(\S+)")
 NEW_SHELL_TEXT = re.compile(r"\bnew (?:login )?shell\b|\bnew login\b", re.IGNORECASE)
 #: Variables the shell itself sets, which a page need not explain.
 SHELL_SET = {"PATH"}
-
-
-def read_doctree(doctreedir: Path, docname: str) -> nodes.document:
-    with (doctreedir / f"{docname}.doctree").open("rb") as file:
-        return pickle.load(file)
 
 
 @pytest.fixture(scope="module")
