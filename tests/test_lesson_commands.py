@@ -25,9 +25,10 @@ GENERAL_CYCLE = {
     "create a venv": r"^python3? -m venv \S+",
     "activate it": r"^(source|\.) \S+/bin/activate$",
     "check which python": r"^which python3?$",
-    "install a pinned version": r"^pip install [A-Za-z0-9_.-]+==[\w.]+",
-    "freeze to a requirements file": r"^pip freeze( --local)? > \S+",
-    "recreate from it": r"^pip install -r \S+",
+    # Through `python -m pip`, the pip of the environment's own Python.
+    "install a pinned version": r"^python3? -m pip install [A-Za-z0-9_.-]+==[\w.]+",
+    "freeze to a requirements file": r"^python3? -m pip freeze( --local)? > \S+",
+    "recreate from it": r"^python3? -m pip install -r \S+",
     "deactivate": r"^deactivate$",
     "remove the environment": r"^rm -rf \S+",
 }
