@@ -32,8 +32,9 @@
   } else {
     update();
   }
-  // Again once the theme's script has wrapped the tables and fonts and images have loaded.
-  window.addEventListener("load", updateSoon);
+  // Again once the theme's script has wrapped the tables and fonts and images have loaded; at
+  // once, not on the next frame, so the page is keyboard-ready when "load" has fired.
+  window.addEventListener("load", update);
   window.addEventListener("resize", updateSoon);
   // Opening a solution or choosing a site tab can reveal a block that overflows.
   document.addEventListener("toggle", updateSoon, true);

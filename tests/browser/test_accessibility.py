@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from lessonbrowser import AXE_SCRIPT, WCAG_TAGS, open_all_collapsibles
+from lessonbrowser import AXE_SCRIPT, PHONE, WCAG_TAGS, open_all_collapsibles
 from playwright.sync_api import Page, expect
 
 from sphinx_teaching.kinds import BOX_KINDS
@@ -63,6 +63,25 @@ def test_axe_finds_no_wcag_violations_in_the_instructor_view(
     course_instructor, tab, axe_source, share
 ):
     assert check_axe(course_instructor, tab, axe_source, share) == []
+
+
+@IN_SHARES
+def test_axe_finds_no_wcag_violations_on_a_phone(served, new_tab, axe_source, share):
+    """At 375 px, where the theme's layout changes (the navigation folds away): every page
+    as loaded and with its collapsibles open. The site tabs' panels are the same content at
+    any width, so the desktop test alone goes through them."""
+    tab = new_tab(PHONE)
+    problems = []
+    for page in served.pages[share::SHARES]:
+        browser_page = tab.open(served.page_url(page))
+        problems += [f"{page}: {line}" for line in describe(run_axe(browser_page, axe_source))]
+        if browser_page.locator("details").count():
+            open_all_collapsibles(browser_page)
+            problems += [
+                f"{page} (collapsibles open): {line}"
+                for line in describe(run_axe(browser_page, axe_source))
+            ]
+    assert problems == []
 
 
 def check_axe(served, tab, axe_source, share: int) -> list[str]:
