@@ -79,7 +79,7 @@ class FillGeneratedParts(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        # Imported here: the renderers' modules define the directives that make placeholders.
+        # Imported here, not at the top: those modules import copy_box() and page_reference().
         from .instructor import render_guide
         from .schedule import render_schedule
         from .summaries import render_summary
