@@ -160,18 +160,15 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         "toctree": list(env.toctree_includes.get(docname, [])),
         "lesson": in_lesson_folder(app, docname) or any(f in metadata for f in TIMING_FIELDS),
     }
+    page_boxes = list(doctree.findall(box_nodes.TeachingBox))
     boxes = [
         box_nodes.detached_copy(box)
-        for box in doctree.findall(box_nodes.TeachingBox)
+        for box in page_boxes
         if box["kind"] in PARTS_BY_KIND and not is_example(box)
     ]
     if boxes:
         domain.entries("boxes")[docname] = boxes
-    names = [
-        (name, box["kind"], box.line or 0)
-        for box in doctree.findall(box_nodes.TeachingBox)
-        for name in box["names"]
-    ]
+    names = [(name, box["kind"], box.line or 0) for box in page_boxes for name in box["names"]]
     if names:
         domain.entries("names")[docname] = names
     parts = sorted({part["part"] for part in doctree.findall(box_nodes.generated_part)})

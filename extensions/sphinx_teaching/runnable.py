@@ -18,7 +18,6 @@ The blocks are collected from the doctrees (both syntaxes, any nesting) into
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import tomllib
@@ -225,21 +224,7 @@ def known_modules_path(app: Sphinx) -> Path | None:
     return (Path(app.confdir) / value).resolve()
 
 
-@functools.cache
-def _known_modules(path: Path, modified: float) -> tuple[dict[str, dict[str, dict]], list]:
-    return _read_known_modules(path)
-
-
 def load_known_modules(path: Path) -> tuple[dict[str, dict[str, dict]], list[tuple[int, str]]]:
-    """The known-modules file, read once per version of it (see :func:`_read_known_modules`)."""
-    try:
-        modified = path.stat().st_mtime
-    except OSError:
-        modified = -1.0
-    return _known_modules(path, modified)
-
-
-def _read_known_modules(path: Path) -> tuple[dict[str, dict[str, dict]], list[tuple[int, str]]]:
     """Read the known-modules file: ``{centre: {module: entry}}`` and ``(line, problem)`` pairs.
 
     The file has a ``[sources]`` table (key -> description) and one table per centre,
