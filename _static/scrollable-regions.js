@@ -27,13 +27,18 @@
     }
   };
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", update);
-  } else {
+  const start = () => {
     update();
+    // Again whenever the page's structure changes: the theme wraps its tables in jQuery's
+    // ready handler, which may run only after "load".
+    new MutationObserver(updateSoon).observe(document.body, { childList: true, subtree: true });
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
-  // Again once the theme's script has wrapped the tables and fonts and images have loaded; at
-  // once, not on the next frame, so the page is keyboard-ready when "load" has fired.
+  // Again once fonts and images have loaded and changed the widths.
   window.addEventListener("load", update);
   window.addEventListener("resize", updateSoon);
   // Opening a solution or choosing a site tab can reveal a block that overflows.

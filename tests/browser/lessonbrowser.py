@@ -163,6 +163,9 @@ class Tab:
     def open(self, url: str) -> Page:
         """Load ``url`` and wait until the page and its scripts have finished loading."""
         self.page.goto(url, wait_until="load")
+        # The theme finishes the page in jQuery's ready handler, which can run after "load"
+        # (it wraps tables); the page's own scripts react on the next frame. Wait for both.
+        self.page.evaluate(SETTLE_JS)
         return self.page
 
     def problems(self) -> list[str]:
@@ -190,8 +193,13 @@ REVEAL_JS = """el => {
 }"""
 
 
+#: Resolves once the tasks queued so far have run, and then two frames have been drawn.
+SETTLE_JS = """() => new Promise(done => setTimeout(
+  () => requestAnimationFrame(() => requestAnimationFrame(done)), 0))"""
+
+
 def open_all_collapsibles(page: Page) -> None:
     """Open every <details> on the page, as a reader who opens every solution."""
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     # Let the page react (toggle events, then a frame) before anything is measured.
-    page.evaluate("() => new Promise(done => setTimeout(() => requestAnimationFrame(done), 0))")
+    page.evaluate(SETTLE_JS)

@@ -100,3 +100,26 @@ def test_tables_fit_a_laptop_screen(served, new_tab):
             if scroll > client
         ]
     assert problems == []
+
+
+#: Wraps a table too wide for a phone as the theme wraps tables (in its jQuery ready handler,
+#: which may run after "load"), and tells whether the wrapper can take the keyboard focus
+#: once the page has settled.
+LATE_TABLE_JS = r"""() => new Promise(done => {
+  const wrapper = document.createElement('div');
+  wrapper.className = 'wy-table-responsive';
+  wrapper.innerHTML = '<table class="docutils"><tr><td style="white-space: nowrap">'
+    + 'a cell wider than any phone '.repeat(20) + '</td></tr></table>';
+  document.querySelector('[role=main]').append(wrapper);
+  setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(
+    () => done([wrapper.scrollWidth > wrapper.clientWidth, wrapper.getAttribute('tabindex')]))), 0);
+})"""
+
+
+def test_a_table_wrapped_after_load_can_take_the_keyboard_focus(course, new_tab):
+    """A reader without a mouse scrolls a wide table once it can take the focus; the theme
+    may wrap its tables only after the page's own script first looked for them."""
+    browser_page = new_tab(PHONE).open(course.page_url("index.html"))
+    overflows, tabindex = browser_page.evaluate(LATE_TABLE_JS)
+    assert overflows
+    assert tabindex == "0"
