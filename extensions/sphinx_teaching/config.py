@@ -194,8 +194,9 @@ def check_instructor_view(value: Any, app: Sphinx) -> bool:
     if value is not None:
         _problem(
             f"lesson_instructor_view must be True, False or None (follow '-t "
-            f"{INSTRUCTOR_TAG}'), not {value!r}; following the tag"
+            f"{INSTRUCTOR_TAG}'), not {value!r}; showing the notes"
         )
+        return True
     return app.tags.has(INSTRUCTOR_TAG)
 
 
@@ -264,9 +265,11 @@ SETTINGS: tuple[Setting, ...] = (
         check_parallel,
     ),
     Setting(
-        "lesson_instructor_view", None, (bool, type(None)),
-        "``True`` builds the instructor view (notes shown, guide page listed); the course sets "
-        "it from the ``instructor`` tag (``make html-instructor``).",
+        "lesson_instructor_view", True, (bool, type(None)),
+        "``True`` (the default, as in sphinx-lesson) shows instructor notes and lists the "
+        "guide page; ``False`` builds the learner view without them; ``None`` follows the "
+        "``instructor`` tag. A course that hides notes from learners sets "
+        '``tags.has("instructor")``.',
         check_instructor_view,
     ),
     Setting(
