@@ -190,7 +190,7 @@ def render_guide(builder: Builder, placeholder: generated_part, fromdoc: str) ->
             "", "", nodes.Text(timing_text(timings.get(docname)) + " "), link
         )
         for number, note in enumerate(notes):
-            copy = copy_box(note, docname, fromdoc)
+            copy = copy_box(env, note, docname, fromdoc, f"{page_id}-note-{number}")
             # An id of its own, so the copy is a labelled landmark like the original.
             copy["ids"] = [f"{page_id}-note-{number}"]
             section += copy
