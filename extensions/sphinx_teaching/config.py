@@ -1,9 +1,10 @@
 """Every configuration value of the extension, declared and checked in one place.
 
-All are named ``lesson_*``. Each is declared with its default, its types and a description
-(the reference page's table is generated from them), and checked once the configuration is
-read (``config-inited``): a value of the wrong shape gets a ``lesson.config`` warning saying
-what to write, and the default, or the usable part of the value, is used instead.
+All are named ``lesson_*``, but for sphinx-lesson's own three, which keep its names. Each is
+declared with its default, its types and a description (the reference page's table is
+generated from them), and checked once the configuration is read (``config-inited``): a
+value of the wrong shape gets a ``lesson.config`` warning saying what to write, and the
+default, or the usable part of the value, is used instead.
 """
 
 from __future__ import annotations
@@ -277,6 +278,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Docname of the instructor guide page (every note and lesson timing); hidden from the "
         "learner build.",
         check_guide,
+    ),
+    *(
+        Setting(
+            f"sphinx_lesson_transform_{name}", True, (bool,),
+            f"sphinx-lesson's rewrite of {what} on Markdown pages (see "
+            "``docs/extension/moving-from-sphinx-lesson.rst``); ``False`` turns it off.",
+            check_flag(f"sphinx_lesson_transform_{name}", True),
+        )
+        for name, what in (
+            ("code_fences", "a code fence followed by ``{: output}`` into an ``output`` box"),
+            ("block_quotes", "a block quote followed by ``{: .challenge}`` into that box"),
+            ("html_img", '``<img src="...">`` into a figure'),
+        )
     ),
 )  # fmt: skip
 
