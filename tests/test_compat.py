@@ -283,3 +283,10 @@ def test_a_course_that_still_loads_sphinx_togglebutton_builds_as_before(sources,
     assert located_warnings(build).keys() == OUR_OWN_WARNINGS.keys(), build.warnings
     # Its directive and its JavaScript handle its toggles.
     assert build.html("nested").select_one("div.toggle.container") is not None
+
+
+def test_glossary_term_links_are_bold_as_in_sphinx_lesson(ours):
+    # sphinx-lesson's rule, in our stylesheet, matches the links :term: makes.
+    assert ours.html("media").select("a.reference span.std-term")
+    css = (ours.outdir / "_static" / "lesson.css").read_text("utf-8")
+    assert "a.reference span.std-term {\n  font-weight: bold;\n}" in css
