@@ -93,3 +93,12 @@ def test_every_builder_writes_the_copies_without_a_warning(tmp_path, builder):
     elif builder == "singlehtml":
         numbers = [span.get_text() for span in read_html(app, "index").select(".caption-number")]
         assert sorted(numbers) == sorted(numbers[: len(numbers) // 2] * 2)
+
+
+def test_a_parallel_build_writes_the_same_copies(html, tmp_path):
+    # The numbers are looked up as each summary page is written, by whichever process writes it.
+    app = build_root("copies", tmp_path, parallel=2, cleanly=True)
+    for docname in sorted(set(COPIED_TO.values())):
+        assert (Path(app.outdir) / f"{docname}.html").read_text("utf-8") == (
+            Path(html.outdir) / f"{docname}.html"
+        ).read_text("utf-8")
