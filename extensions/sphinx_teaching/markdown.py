@@ -11,11 +11,11 @@ apply to MyST pages only, as the source is read:
 - ``sphinx_lesson_transform_html_img``: ``<img src="...">`` becomes a figure (``with-border``
   when its style has a border).
 
-Unlike sphinx-lesson, fenced code is never rewritten, and what looks like one of these but is
-not (a ``{: ...}`` line that follows neither, names no box kind, or an ``<img>`` without a
-double-quoted ``src``) is left as written, with a ``lesson.markdown-transform`` warning at its
-line. A rewrite keeps the lines of the page in place, but for a box without a title and a
-figure, which each take one line more.
+Unlike sphinx-lesson, fenced code and directive options are never rewritten, and what looks
+like one of these but is not (a ``{: ...}`` line that follows neither, names no box kind, or an
+``<img>`` without a double-quoted ``src``) is left as written, with a
+``lesson.markdown-transform`` warning at its line. A rewrite keeps the lines of the page in
+place, but for a box without a title and a figure, which each take one line more.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 ATTRIBUTE = re.compile(r"^\{:\s*(.*?)\s*\}\s*$")
 QUOTE_HEADING = re.compile(r"^>\s?#+\s*(.*?)\s*$")
 IMG = re.compile(r"<img\b[^<>]*>")
+#: A directive's option line in MyST (``:class: ...``): its value is not Markdown.
+OPTION = re.compile(r"^:[\w-]+:")
 IMG_SRC = re.compile(r'\bsrc="(?:\{\{[^{}"<>]+\}\})?([^<>"]+)"')
 
 
@@ -131,7 +133,7 @@ def rewrite_images(lines: list[str], docname: str) -> list[str]:
         fence = FENCE.match(line)
         if fence and (marker is None or fence[2].startswith(marker)):
             marker = fence[2] if marker is None else None
-        if marker is not None or fence:
+        if marker is not None or fence or OPTION.match(line):
             out.append(line)
             continue
 
