@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import build_cleanly, build_once, copy_root, make_test_app, read_html, warnings_of
-from sphinx_teaching.domain import lesson_domain
+from sphinx_teaching.domain import boxes_in, lesson_domain
 
 #: A phrase from each note of the test root, as it appears in the sources.
 NOTE_PHRASES = {
@@ -36,8 +36,8 @@ NOTE_WORDS = [
 def instructor_notes(env) -> dict[str, list]:
     """The instructor notes kept for the guide, by page."""
     boxes = lesson_domain(env).entries("boxes")
-    notes = {doc: [box for box in found if box.get("kind") == "instructor-note"]
-             for doc, found in boxes.items()}  # fmt: skip
+    notes = {doc: [box for box in boxes_in(kept) if box.get("kind") == "instructor-note"]
+             for doc, kept in boxes.items()}  # fmt: skip
     return {doc: found for doc, found in notes.items() if found}
 
 

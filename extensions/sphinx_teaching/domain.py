@@ -6,10 +6,9 @@ Each page, once read, leaves here (all keyed by docname, in ``env.domaindata["le
     what other pages show of it: its title as text, the pages its toctree lists, and whether
     it is a lesson page (:func:`is_lesson_page`);
 ``boxes``
-    copies of its boxes and generic admonitions, detached from the page
-    (:func:`.nodes.detached_copy`), in document order, a nested one also on its own with
-    ``lesson_within``, the index of the one it is inside (the exercise list may list any
-    admonition by its classes);
+    a copy of each of its outermost boxes and generic admonitions (the exercise list may list
+    any admonition by its classes), whole, detached from the page
+    (:func:`.nodes.detached_copy`); :func:`boxes_in` finds the boxes nested in them;
 ``lists``
     the classes that its exercise lists include (``:include:``);
 ``timings``
@@ -43,7 +42,7 @@ from . import nodes as box_nodes
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Set
+    from collections.abc import Iterator, Set
 
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
@@ -169,15 +168,11 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         "lesson": in_lesson_folder(app, docname) or any(f in metadata for f in TIMING_FIELDS),
     }
     page_boxes = list(doctree.findall(box_nodes.TeachingBox))
-    admonitions = [node for node in doctree.findall(is_box) if not is_example(node)]
-    boxes = [box_nodes.detached_copy(box) for box in admonitions]
-    for copy, box in zip(boxes, admonitions, strict=True):
-        # On the kept copy only: the copies inside an outer box's copy need none.
-        outer = box.parent
-        while outer is not None and not is_box(outer):
-            outer = outer.parent
-        if outer is not None:
-            copy["lesson_within"] = admonitions.index(outer)
+    boxes = [
+        box_nodes.detached_copy(box)
+        for box in doctree.findall(is_box)
+        if not is_example(box) and not any(map(is_box, ancestors(box)))
+    ]
     if boxes:
         domain.entries("boxes")[docname] = boxes
     lists = [part for part in doctree.findall(box_nodes.generated_part) if "include" in part]
@@ -196,14 +191,20 @@ def is_box(node: nodes.Node) -> bool:
     return isinstance(node, (box_nodes.TeachingBox, nodes.admonition))
 
 
+def boxes_in(kept: list[nodes.Element]) -> list[nodes.Element]:
+    """Every box in the kept copies of a page's outermost boxes, nested ones too, in order."""
+    return [box for tree in kept for box in tree.findall(is_box)]
+
+
+def ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
 def is_example(node: nodes.Node) -> bool:
     """Whether ``node`` is inside an example of the extension's reference pages."""
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, nodes.Element) and EXAMPLE_RESULT_CLASS in parent["classes"]:
-            return True
-        parent = parent.parent
-    return False
+    return any(EXAMPLE_RESULT_CLASS in parent["classes"] for parent in ancestors(node))
 
 
 # --- What every feature asks of a page ----------------------------------------------------------
@@ -270,7 +271,7 @@ def changed_parts(domain: LessonDomain) -> set[str]:
             differing = [box for box, form in forms if form not in common]
             if old_forms != new_forms and not differing:
                 differing = old
-        for box in differing:
+        for box in boxes_in(differing):
             changed.update(PARTS_BY_KIND.get(box.get("kind"), ()))
             if listed.intersection(box["classes"]):
                 changed.add("exercises")

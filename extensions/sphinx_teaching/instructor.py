@@ -28,7 +28,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .directives import TakesNoArgument, report_unexpected_argument
-from .domain import lesson_domain, page_title, pages_in_toctree_order
+from .domain import boxes_in, lesson_domain, page_title, pages_in_toctree_order
 from .nodes import generated_part, instructor_note_node
 from .placeholders import copy_box, page_reference
 from .schedule import duration
@@ -179,7 +179,9 @@ def render_guide(builder: Builder, placeholder: generated_part, fromdoc: str) ->
     # "no-search": a search finds each note once, on its own lesson page.
     container = nodes.container(classes=[*placeholder["classes"], "no-search"])
     for docname in pages_in_toctree_order(env):
-        notes = [box for box in boxes.get(docname, ()) if box.get("kind") == "instructor-note"]
+        notes = [
+            box for box in boxes_in(boxes.get(docname, [])) if box.get("kind") == "instructor-note"
+        ]
         if docname not in timings and not notes:
             continue
         page_id = f"lesson-guide-{nodes.make_id(docname)}"

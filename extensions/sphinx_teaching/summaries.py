@@ -26,6 +26,8 @@ from . import nodes as box_nodes
 from .domain import (
     LISTED_CLASSES,
     UNLISTED_CLASSES,
+    boxes_in,
+    is_box,
     lesson_domain,
     page_title,
     pages_in_toctree_order,
@@ -133,10 +135,11 @@ def render_summary(
         classes=["lesson-summary", f"lesson-summary-{summary.name}", "no-search"]
     )
     for docname in pages_in_toctree_order(env):
+        kept = boxes.get(docname, [])
         if "include" in placeholder:
-            listed = list_selection(boxes.get(docname, []), placeholder)
+            listed = list_selection(kept, placeholder)
         else:
-            listed = [box for box in boxes.get(docname, ()) if box.get("kind") in summary.kinds]
+            listed = [box for box in boxes_in(kept) if box.get("kind") in summary.kinds]
         if not listed or (folders and not docname.startswith(folders)):
             continue
         heading = nodes.rubric("", "", classes=["lesson-summary-page"])
@@ -152,20 +155,23 @@ def render_summary(
     return [container]
 
 
-def list_selection(boxes: list[nodes.Element], placeholder: nodes.Element) -> list[nodes.Element]:
+def list_selection(kept: list[nodes.Element], placeholder: nodes.Element) -> list[nodes.Element]:
     """The boxes of one page that the exercise list shows, by sphinx-lesson's rules."""
     include, exclude = set(placeholder["include"]), set(placeholder["exclude"])
-    shown: list[int] = []
-    for number, box in enumerate(boxes):
-        classes = set(box["classes"])
-        if not include & classes or exclude & classes:
-            continue
-        outer = box.get("lesson_within")
-        while outer is not None and outer not in shown:
-            outer = boxes[outer].get("lesson_within")
-        if outer is None:  # not inside a box already shown, which shows it
-            shown.append(number)
-    return [boxes[number] for number in shown]
+    shown: list[nodes.Element] = []
+
+    def visit(node: nodes.Element) -> None:
+        classes = set(node["classes"])
+        if is_box(node) and include & classes and not exclude & classes:
+            shown.append(node)  # with the boxes inside it
+            return
+        for child in node.children:
+            if isinstance(child, nodes.Element):
+                visit(child)
+
+    for tree in kept:
+        visit(tree)
+    return shown
 
 
 def summary_entry(
