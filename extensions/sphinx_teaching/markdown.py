@@ -41,7 +41,8 @@ IMG_SRC = re.compile(r'\bsrc="(?:\{\{[^{}"<>]+\}\})?([^<>"]+)"')
 def rewrite_markdown(app: Sphinx, docname: str, source: list[str]) -> None:
     """``source-read``: apply the rewrites that are on to a Markdown page."""
     suffix = app.env.doc2path(docname).suffix
-    if app.config.source_suffix.get(suffix) != "markdown":
+    # MyST-Parser's Markdown, or MyST-NB's (sphinx-lesson's parser), but not a notebook's JSON.
+    if app.config.source_suffix.get(suffix) not in ("markdown", "myst-nb") or suffix == ".ipynb":
         return
     config = app.config
     lines = source[0].splitlines(keepends=True)
