@@ -84,6 +84,8 @@ def test_exercise_list_shows_every_exercise_whole_with_its_solutions(summaries_a
     # A link in a title becomes text: the whole title is the one link to the box.
     for title in summary.select(".lesson-summary-entry-title"):
         assert len(title.find_all("a")) == 1
+    # Each box's heading is one level below its page's heading.
+    assert {box.find(class_="admonition-title")["aria-level"] for box in boxes} == {"3"}
     # Each box with its own classes, and its solutions collapsed inside it, as on its page.
     assert all({"exercise", "important"} <= set(box["class"]) for box in boxes)
     solutions = summary.select(".lesson-box.exercise details.solution")
