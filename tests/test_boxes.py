@@ -120,6 +120,17 @@ def test_aliases_share_the_counter_of_their_kind(boxes_app):
     assert prereq.find(class_="admonition-title").get_text(strip=True) == "Prerequisites"
 
 
+def test_nested_boxes_of_one_kind_are_numbered_inner_first(boxes_app):
+    # sphinx-lesson numbers a box once its content is parsed, so deep links from a site it
+    # built reach the same boxes here.
+    soup = read_html(boxes_app, "options")
+    titles = {
+        box_id: soup.find(id=box_id).find(class_="admonition-title").get_text(strip=True)
+        for box_id in ("callout-0", "callout-1")
+    }
+    assert titles == {"callout-0": "Inner callout", "callout-1": "Outer callout"}
+
+
 def test_empty_box_is_allowed(boxes_app):
     soup = read_html(boxes_app, "options")
     keypoints = soup.find(id="keypoints-0")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import build_cleanly, build_once, copy_root, make_test_app, read_html, warnings_of
-from sphinx_teaching.domain import lesson_domain
+from sphinx_teaching.domain import boxes_in, lesson_domain
 
 #: A phrase from each note of the test root, as it appears in the sources.
 NOTE_PHRASES = {
@@ -36,8 +36,8 @@ NOTE_WORDS = [
 def instructor_notes(env) -> dict[str, list]:
     """The instructor notes kept for the guide, by page."""
     boxes = lesson_domain(env).entries("boxes")
-    notes = {doc: [box for box in found if box["kind"] == "instructor-note"]
-             for doc, found in boxes.items()}  # fmt: skip
+    notes = {doc: [box for box in boxes_in(kept) if box.get("kind") == "instructor-note"]
+             for doc, kept in boxes.items()}  # fmt: skip
     return {doc: found for doc, found in notes.items() if found}
 
 
@@ -198,7 +198,7 @@ def test_config_value_overrides_the_tag(rootdir, tmp_path):
     assert len(guide_sections(app)) == 6
 
 
-def test_bad_instructor_config_warns_and_follows_the_tag(rootdir, tmp_path):
+def test_bad_instructor_config_warns_and_uses_the_default(rootdir, tmp_path):
     app = build_once(
         "html",
         copy_root(rootdir, "schedule", tmp_path),
@@ -208,7 +208,8 @@ def test_bad_instructor_config_warns_and_follows_the_tag(rootdir, tmp_path):
     assert len(warnings) == 1, warnings
     assert "lesson_instructor_view must be True, False or None" in warnings[0]
     assert warnings[0].endswith("[lesson.config]")
-    assert read_html(app, "lessons/intro").find(class_="instructor-note") is None
+    # The default, True, as in sphinx-lesson: the notes are shown.
+    assert read_html(app, "lessons/intro").find(class_="instructor-note") is not None
 
 
 # --- Incremental and parallel -----------------------------------------------------------------
@@ -272,6 +273,24 @@ def test_guide_in_myst_under_another_name(rootdir, tmp_path, tags):
         assert "Demonstrate" not in guide
         assert index.find("a", href="guide.html") is None
         assert "Demonstrate" not in (Path(app.outdir) / "lesson.html").read_text("utf-8")
+
+
+def test_notes_are_shown_by_default_as_in_sphinx_lesson(rootdir, tmp_path):
+    srcdir = copy_root(rootdir, "instructor-myst", tmp_path)
+    conf = srcdir / "conf.py"
+    conf.write_text(conf.read_text().replace("lesson_instructor_view =", "unused ="))
+    app = build_once("html", srcdir, cleanly=True)
+    assert "Demonstrate on the login node first." in read_html(app, "lesson").get_text()
+    assert "Demonstrate on the login node first." in read_html(app, "guide").get_text()
+
+
+def test_a_removed_note_leaves_the_section_well_formed(rootdir, tmp_path):
+    # Its section opens with a note, then a transition ("---"): without the note, docutils
+    # would report "Document or section may not begin with a transition".
+    app = build_once("html", copy_root(rootdir, "instructor-myst", tmp_path), cleanly=True)
+    main = read_html(app, "lesson").find(role="main")
+    assert "Leave time" not in main.get_text()
+    assert main.find("hr") is not None and "After the break" in main.get_text()
 
 
 @pytest.mark.parametrize("builder", ["text", "latex", "singlehtml"])

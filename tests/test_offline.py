@@ -25,7 +25,12 @@ from sphinx_teaching import nodes as box_nodes
 
 
 def solutions_in(soup: BeautifulSoup) -> list:
-    return [tag for tag in soup.find_all(class_="solution") if tag.name in ("div", "details")]
+    """The solutions written where they are on their pages (the exercise list copies them)."""
+    return [
+        tag
+        for tag in soup.find_all(class_="solution")
+        if tag.name in ("div", "details") and tag.find_parent(class_="lesson-summary") is None
+    ]
 
 
 def test_epub_writes_every_solution_and_dropdown_open(make_app, rootdir, tmp_path):

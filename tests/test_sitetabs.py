@@ -158,7 +158,9 @@ def test_groups_copied_into_summary_pages_get_unique_ids_and_fitting_headings(ht
         for tab in group.select("[role=tab]"):
             panel = soup.find(id=tab["aria-controls"])
             assert panel.parent is group
-            assert panel.find(class_="lesson-site-heading").name == "h3", "under an h2 section"
+            heading = panel.find(class_="lesson-site-heading").name
+            assert heading == "h4", "under the h3 page heading of an h2 section"
+    assert {h.name for h in soup.select(".lesson-summary-page")} == {"h3"}
     assert "A keypoint for HPC2N." in groups[1].get_text()
 
 

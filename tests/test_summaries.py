@@ -65,10 +65,11 @@ def test_objectives_summary_lists_questions_and_objectives_per_page(summaries_ap
     assert "A MyST question?" in entries[3].get_text()
 
 
-def test_exercise_list_names_every_exercise_without_its_solution(summaries_app):
+def test_exercise_list_shows_every_exercise_whole_with_its_solutions(summaries_app):
     summary = summary_of(summaries_app, "summaries/exercises")
-    titles = [p.get_text(" ", strip=True) for p in summary.select(".lesson-summary-entry-title")]
-    assert titles == [
+    boxes = summary.select(".lesson-summary-entry > .lesson-box")
+    titles = [box.find(class_="admonition-title").get_text(" ", strip=True) for box in boxes]
+    expected = [
         "Make a venv",
         "Exercise",
         "Alpha exercise",
@@ -76,15 +77,23 @@ def test_exercise_list_names_every_exercise_without_its_solution(summaries_app):
         "MyST exercise",
         '"><img src=x onerror=alert(1)>',
     ]
+    assert titles == expected
+    # Before each box, a link back to it (an addition to sphinx-lesson's list).
+    links = [p.get_text(" ", strip=True) for p in summary.select(".lesson-summary-entry-title")]
+    assert links == [f"\u21a9 In the lesson: {title}" for title in expected]
     # A link in a title becomes text: the whole title is the one link to the box.
     for title in summary.select(".lesson-summary-entry-title"):
         assert len(title.find_all("a")) == 1
-    page = read_html(summaries_app, "summaries/exercises")
-    text = page.get_text()
-    assert "Do the MyST thing." in text
-    for solution in ["SOLUTION-TEXT", "ZETA-SECOND-SOLUTION", "MYST-SOLUTION"]:
-        assert solution not in text
-    assert page.find(class_="solution") is None
+    # Each box's heading is one level below its page's heading.
+    assert {box.find(class_="admonition-title")["aria-level"] for box in boxes} == {"3"}
+    # Each box with its own classes, and its solutions collapsed inside it, as on its page.
+    assert all({"exercise", "important"} <= set(box["class"]) for box in boxes)
+    solutions = summary.select(".lesson-box.exercise details.solution")
+    assert len(solutions) == 6
+    assert not any(solution.has_attr("open") for solution in solutions)
+    text = summary.get_text()
+    for solution in ["ZETA-SOLUTION-TEXT", "ZETA-SECOND-SOLUTION", "MYST-SOLUTION"]:
+        assert solution in text
 
 
 @pytest.mark.parametrize("docname", SUMMARY_PAGES)
@@ -442,11 +451,13 @@ def test_an_argument_or_unknown_option_is_reported_at_its_line(make_app, rootdir
     assert "THE-ONLY-KEYPOINT" in read_html(app, "index").get_text()
 
 
-def test_instructor_notes_inside_boxes_are_left_out(summaries_app):
+def test_copied_boxes_keep_their_instructor_notes_as_on_their_page(summaries_app):
+    # The instructor view shows a note inside a box on the page, so on the copy too; the
+    # learner view removes notes while reading, so from both (tests/test_instructor.py).
     assert "INSTRUCTOR-NOTE" in read_html(summaries_app, "lessons/zeta").get_text()
-    for docname in SUMMARY_PAGES:
-        assert "INSTRUCTOR-NOTE" not in read_html(summaries_app, docname).get_text()
-    # The rest of the boxes is still there.
-    assert "Zeta keypoint two" in summary_of(summaries_app, "summaries/keypoints").get_text()
-    exercises = summary_of(summaries_app, "summaries/exercises").get_text()
-    assert "A second exercise with the default title." in exercises
+    keypoints = summary_of(summaries_app, "summaries/keypoints")
+    assert "ZETA-KEYPOINTS-INSTRUCTOR-NOTE" in keypoints.get_text()
+    exercises = summary_of(summaries_app, "summaries/exercises")
+    note = exercises.find(class_="instructor-note")
+    assert "ZETA-EXERCISE-INSTRUCTOR-NOTE" in note.get_text()
+    assert "A second exercise with the default title." in exercises.get_text()

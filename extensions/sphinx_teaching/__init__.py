@@ -13,6 +13,7 @@ from .config import setup_config
 from .directives import setup_directives
 from .domain import setup_domain
 from .instructor import setup_instructor
+from .markdown import setup_markdown
 from .placeholders import setup_placeholders
 from .runnable import setup_runnable
 from .schedule import setup_schedule
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_writers(app)
     setup_directives(app)
     setup_compat(app)
+    setup_markdown(app)
     setup_placeholders(app)
     setup_summaries(app)
     setup_schedule(app)
@@ -48,7 +50,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     return {
         "version": __version__,
         # Raise when the shape of the data kept in the build environment changes.
-        "env_version": 3,
+        "env_version": 4,
         # Everything collected per page is in LessonDomain, which is purged and merged.
         "parallel_read_safe": True,
         "parallel_write_safe": True,

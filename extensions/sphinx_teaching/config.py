@@ -1,9 +1,10 @@
 """Every configuration value of the extension, declared and checked in one place.
 
-All are named ``lesson_*``. Each is declared with its default, its types and a description
-(the reference page's table is generated from them), and checked once the configuration is
-read (``config-inited``): a value of the wrong shape gets a ``lesson.config`` warning saying
-what to write, and the default, or the usable part of the value, is used instead.
+All are named ``lesson_*``, but for sphinx-lesson's own three, which keep its names. Each is
+declared with its default, its types and a description (the reference page's table is
+generated from them), and checked once the configuration is read (``config-inited``): a
+value of the wrong shape gets a ``lesson.config`` warning saying what to write, and the
+default, or the usable part of the value, is used instead.
 """
 
 from __future__ import annotations
@@ -194,8 +195,9 @@ def check_instructor_view(value: Any, app: Sphinx) -> bool:
     if value is not None:
         _problem(
             f"lesson_instructor_view must be True, False or None (follow '-t "
-            f"{INSTRUCTOR_TAG}'), not {value!r}; following the tag"
+            f"{INSTRUCTOR_TAG}'), not {value!r}; showing the notes"
         )
+        return True
     return app.tags.has(INSTRUCTOR_TAG)
 
 
@@ -264,9 +266,11 @@ SETTINGS: tuple[Setting, ...] = (
         check_parallel,
     ),
     Setting(
-        "lesson_instructor_view", None, (bool, type(None)),
-        "``True`` builds the instructor view (notes shown, guide page listed); the course sets "
-        "it from the ``instructor`` tag (``make html-instructor``).",
+        "lesson_instructor_view", True, (bool, type(None)),
+        "``True`` (the default, as in sphinx-lesson) shows instructor notes and lists the "
+        "guide page; ``False`` builds the learner view without them; ``None`` follows the "
+        "``instructor`` tag. A course that hides notes from learners sets "
+        '``tags.has("instructor")``.',
         check_instructor_view,
     ),
     Setting(
@@ -274,6 +278,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Docname of the instructor guide page (every note and lesson timing); hidden from the "
         "learner build.",
         check_guide,
+    ),
+    *(
+        Setting(
+            f"sphinx_lesson_transform_{name}", True, (bool,),
+            f"sphinx-lesson's rewrite of {what} on Markdown pages (see "
+            "``docs/extension/moving-from-sphinx-lesson.rst``); ``False`` turns it off.",
+            check_flag(f"sphinx_lesson_transform_{name}", True),
+        )
+        for name, what in (
+            ("code_fences", "a code fence followed by ``{: output}`` into an ``output`` box"),
+            ("block_quotes", "a block quote followed by ``{: .challenge}`` into that box"),
+            ("html_img", '``<img src="...">`` into a figure'),
+        )
     ),
 )  # fmt: skip
 

@@ -168,10 +168,8 @@ class TeachingBoxDirective(SphinxAdmonition):
         box["classes"] = self.css_classes(title_text)
         if collapsible := self.collapsible():
             box["collapsible"] = collapsible
-        # The name first, so that `:ref:` targets get an id made from it; the
-        # sphinx-lesson id is added as a second anchor.
+        # The name first, so that `:ref:` targets get an id made from it.
         self.add_name(box)
-        self.add_lesson_id(box)
 
         title_nodes, messages = self.parse_inline(title_text, lineno=self.lineno)
         title = nodes.title(title_text, "", *title_nodes)
@@ -179,6 +177,9 @@ class TeachingBoxDirective(SphinxAdmonition):
         box += title
         box += messages
         box += self.parse_content_to_nodes()
+        # sphinx-lesson's id is a second anchor, numbered once the content is parsed, as
+        # sphinx-lesson numbers it: a box of the same kind nested inside comes first.
+        self.add_lesson_id(box)
         self.warn_if_content_in_title(title_text, box)
         return [box]
 

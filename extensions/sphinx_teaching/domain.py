@@ -6,8 +6,11 @@ Each page, once read, leaves here (all keyed by docname, in ``env.domaindata["le
     what other pages show of it: its title as text, the pages its toctree lists, and whether
     it is a lesson page (:func:`is_lesson_page`);
 ``boxes``
-    copies of the boxes that generated parts list (questions, objectives, key points,
-    exercises, instructor notes), detached from the page (:func:`.nodes.detached_copy`);
+    a copy of each of its outermost boxes and generic admonitions (the exercise list may list
+    any admonition by its classes), whole, detached from the page
+    (:func:`.nodes.detached_copy`); :func:`boxes_in` finds the boxes nested in them;
+``lists``
+    the classes that its exercise lists include (``:include:``);
 ``timings``
     its :class:`.timing.Timing`, if it declares one;
 ``parts``
@@ -39,7 +42,7 @@ from . import nodes as box_nodes
 from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Set
+    from collections.abc import Iterator, Set
 
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
@@ -49,14 +52,18 @@ if TYPE_CHECKING:
 #: examples, not the course's, so no generated part lists them.
 EXAMPLE_RESULT_CLASS = "lesson-example-result"
 
-#: The box kinds some generated part lists, with the parts that list them.
+#: The box kinds some generated part lists, with the parts that list them (the exercise list
+#: is found by classes: see :func:`changed_parts`).
 PARTS_BY_KIND: dict[str, tuple[str, ...]] = {
     "questions": ("objectives",),
     "objectives": ("objectives",),
     "keypoints": ("keypoints",),
-    "exercise": ("exercises",),
     "instructor-note": ("guide",),
 }
+#: The classes of the admonitions the exercise list shows unless its ``:include:`` names
+#: others, and the class that leaves one out: sphinx-lesson's.
+LISTED_CLASSES = ("exercise", "solution", "challenge", "exerciselist-include")
+UNLISTED_CLASSES = ("exerciselist-exclude",)
 #: Every generated part.
 ALL_PARTS = ("keypoints", "objectives", "exercises", "schedule", "guide")
 #: The parts that show each key of a page's data when it changes (boxes: see PARTS_BY_KIND).
@@ -73,9 +80,9 @@ class LessonDomain(Domain):
     name = "lesson"
     label = "Teaching"
     # Raise when the shape of the stored data changes: Sphinx then reads every page afresh.
-    data_version = 1
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {
-        key: {} for key in ("pages", "boxes", "timings", "parts", "names", "commands")
+        key: {} for key in ("pages", "boxes", "lists", "timings", "parts", "names", "commands")
     }
 
     def __init__(self, env: BuildEnvironment) -> None:
@@ -163,11 +170,14 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     page_boxes = list(doctree.findall(box_nodes.TeachingBox))
     boxes = [
         box_nodes.detached_copy(box)
-        for box in page_boxes
-        if box["kind"] in PARTS_BY_KIND and not is_example(box)
+        for box in doctree.findall(is_box)
+        if not is_example(box) and not any(map(is_box, ancestors(box)))
     ]
     if boxes:
         domain.entries("boxes")[docname] = boxes
+    lists = [part for part in doctree.findall(box_nodes.generated_part) if "include" in part]
+    if classes := sorted({name for part in lists for name in part["include"]}):
+        domain.entries("lists")[docname] = classes
     names = [(name, box["kind"], box.line or 0) for box in page_boxes for name in box["names"]]
     if names:
         domain.entries("names")[docname] = names
@@ -176,14 +186,25 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
         domain.entries("parts")[docname] = parts
 
 
+def is_box(node: nodes.Node) -> bool:
+    """A teaching box, or a generic admonition (which sphinx-lesson's boxes are)."""
+    return isinstance(node, (box_nodes.TeachingBox, nodes.admonition))
+
+
+def boxes_in(kept: list[nodes.Element]) -> list[nodes.Element]:
+    """Every box in the kept copies of a page's outermost boxes, nested ones too, in order."""
+    return [box for tree in kept for box in tree.findall(is_box)]
+
+
+def ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
 def is_example(node: nodes.Node) -> bool:
     """Whether ``node`` is inside an example of the extension's reference pages."""
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, nodes.Element) and EXAMPLE_RESULT_CLASS in parent["classes"]:
-            return True
-        parent = parent.parent
-    return False
+    return any(EXAMPLE_RESULT_CLASS in parent["classes"] for parent in ancestors(node))
 
 
 # --- What every feature asks of a page ----------------------------------------------------------
@@ -233,24 +254,27 @@ def pages_in_toctree_order(env: BuildEnvironment) -> list[str]:
 def changed_parts(domain: LessonDomain) -> set[str]:
     """The generated parts whose data changed in this build."""
     changed: set[str] = set()
+    # The classes any exercise list of the site lists.
+    listed = set(LISTED_CLASSES).union(*domain.entries("lists").values())
     for docname in domain.before.keys() | domain.read:
         before = domain.before.get(docname, {})
         for key in ("pages", "timings"):
             if before.get(key) != domain.entries(key).get(docname):
                 changed.update(PARTS_BY_KEY[key])
         old, new = before.get("boxes", []), domain.entries("boxes").get(docname, [])
+        differing = old or new  # boxes added to a page, or removed: no need to compare them
         if old and new:
             # The boxes that differ; the same boxes in another order: all of them.
-            old_boxes = [(box["kind"], box.pformat()) for box in old]
-            new_boxes = [(box["kind"], box.pformat()) for box in new]
-            differing = set(old_boxes) ^ set(new_boxes)
-            if old_boxes != new_boxes and not differing:
-                differing = set(old_boxes)
-            kinds = {kind for kind, _ in differing}
-        else:  # boxes added to a page, or removed: no need to compare them
-            kinds = {box["kind"] for box in old or new}
-        for kind in kinds:
-            changed.update(PARTS_BY_KIND.get(kind, ()))
+            old_forms, new_forms = [b.pformat() for b in old], [b.pformat() for b in new]
+            common = set(old_forms) & set(new_forms)
+            forms = zip(old + new, old_forms + new_forms, strict=True)
+            differing = [box for box, form in forms if form not in common]
+            if old_forms != new_forms and not differing:
+                differing = old
+        for box in boxes_in(differing):
+            changed.update(PARTS_BY_KIND.get(box.get("kind"), ()))
+            if listed.intersection(box["classes"]):
+                changed.add("exercises")
     return changed
 
 

@@ -2,15 +2,16 @@
 
 Two builds of the same sources:
 
-- the **learner** build (the default) removes every ``instructor-note`` box while the page is
-  read, before anything is indexed or pickled, so no word of a note reaches the HTML, the
-  search index or the doctrees; a page that had notes gets no copy of its source file in
-  ``_sources/`` (nor a "View page source" link), since that copy is the raw file; the
-  instructor-guide page is left out of every toctree (so of
-  the navigation and of next/previous links) and of the search index;
-- the **instructor** build (``lesson_instructor_view = True``, or ``-t instructor`` when the
-  value is left unset) keeps the notes, and its instructor-guide page lists, per lesson in
-  toctree order, the lesson's timing and a copy of each of its notes with a link back.
+- the **learner** build (``lesson_instructor_view = False``) removes every ``instructor-note``
+  box while the page is read, before anything is indexed or pickled, so no word of a note
+  reaches the HTML, the search index or the doctrees; a page that had notes gets no copy of
+  its source file in ``_sources/`` (nor a "View page source" link), since that copy is the raw
+  file; the instructor-guide page is left out of every toctree (so of the navigation and of
+  next/previous links) and of the search index;
+- the **instructor** build (``lesson_instructor_view = True``, the default, as sphinx-lesson
+  always shows notes; ``None`` follows ``-t instructor``) keeps the notes, and its
+  instructor-guide page lists, per lesson in toctree order, the lesson's timing and a copy of
+  each of its notes with a link back.
 
 The two builds need their own output and doctree folders (``make html-instructor`` uses
 ``_build/html-instructor``), since the environment of one has no notes at all.
@@ -27,7 +28,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .directives import TakesNoArgument, report_unexpected_argument
-from .domain import lesson_domain, page_title, pages_in_toctree_order
+from .domain import boxes_in, lesson_domain, page_title, pages_in_toctree_order
 from .nodes import generated_part, instructor_note_node
 from .placeholders import copy_box, page_reference
 from .schedule import duration
@@ -77,7 +78,9 @@ class RemoveInstructorNotes(SphinxTransform):
             return
         for note in list(self.document.findall(instructor_note_node)):
             _forget_targets(self.document, note)
-            note.parent.remove(note)
+            # An empty comment (written as nothing) keeps the note's place, so a transition
+            # that followed it still follows a body element, as docutils requires.
+            note.parent.replace(note, nodes.comment())  # (replace_self would copy its ids)
             # The page's source file still has the note: see withhold_source().
             self.document[NOTES_REMOVED] = True
 
@@ -176,7 +179,9 @@ def render_guide(builder: Builder, placeholder: generated_part, fromdoc: str) ->
     # "no-search": a search finds each note once, on its own lesson page.
     container = nodes.container(classes=[*placeholder["classes"], "no-search"])
     for docname in pages_in_toctree_order(env):
-        notes = [box for box in boxes.get(docname, ()) if box["kind"] == "instructor-note"]
+        notes = [
+            box for box in boxes_in(boxes.get(docname, [])) if box.get("kind") == "instructor-note"
+        ]
         if docname not in timings and not notes:
             continue
         page_id = f"lesson-guide-{nodes.make_id(docname)}"
@@ -187,7 +192,7 @@ def render_guide(builder: Builder, placeholder: generated_part, fromdoc: str) ->
             "", "", nodes.Text(timing_text(timings.get(docname)) + " "), link
         )
         for number, note in enumerate(notes):
-            copy = copy_box(note, docname, fromdoc)
+            copy = copy_box(env, note, docname, fromdoc, f"{page_id}-note-{number}")
             # An id of its own, so the copy is a labelled landmark like the original.
             copy["ids"] = [f"{page_id}-note-{number}"]
             section += copy

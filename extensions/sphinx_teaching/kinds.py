@@ -55,7 +55,7 @@ BOX_KINDS: tuple[BoxKind, ...] = (
     ),
     BoxKind("homework", box_nodes.homework_node, "Homework", extra_classes=("important",)),
     BoxKind("demo", box_nodes.demo_node, "Demo"),
-    BoxKind("type-along", box_nodes.type_along_node, "Type-along", extra_classes=("important",)),
+    BoxKind("type-along", box_nodes.type_along_node, "Type-Along", extra_classes=("important",)),
     BoxKind("discussion", box_nodes.discussion_node, "Discussion", extra_classes=("important",)),
     BoxKind("instructor-note", box_nodes.instructor_note_node, "Instructor note"),
     BoxKind("callout", box_nodes.callout_node, "Callout"),

@@ -118,14 +118,16 @@ def nearest_ancestor(node: nodes.Node, ancestor_class: type[_Ancestor]) -> _Ance
 def heading_level(node: nodes.Node) -> int:
     """The HTML heading level for a heading at ``node``: one below the nearest heading above.
 
-    Sections, boxes that show a heading (not collapsible ones, whose title is a summary) and
-    site variants each head what they hold.
+    Sections, boxes that show a heading (not collapsible ones, whose title is a summary),
+    site variants and the page headings of a summary each head what they hold.
     """
     level = 1
     parent = node.parent
     while parent is not None:
-        if isinstance(parent, (nodes.section, site_variant)) or (
-            isinstance(parent, TeachingBox) and not parent.get("collapsible")
+        if (
+            isinstance(parent, (nodes.section, site_variant))
+            or (isinstance(parent, TeachingBox) and not parent.get("collapsible"))
+            or (isinstance(parent, nodes.container) and "lesson-summary" in parent["classes"])
         ):
             level += 1
         parent = parent.parent

@@ -29,26 +29,39 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
 
 
 def copy_box(
-    box: nodes.Element,
-    sourcedoc: str,
-    fromdoc: str,
-    leave_out: tuple[type[nodes.Element], ...] = (),
+    env: BuildEnvironment, box: nodes.Element, sourcedoc: str, fromdoc: str, prefix: str
 ) -> nodes.Element:
     """A copy of ``box`` (from ``sourcedoc``) to place on the page ``fromdoc``.
 
-    The copy has no ids or names (they belong to the original), none of the ``leave_out``
-    nodes inside it, and its cross-references are resolved as if written on ``fromdoc``,
-    with relative ``:doc:`` targets still relative to ``sourcedoc``.
+    Its ids are the original's behind ``prefix`` (unique on ``fromdoc``), and what inside it
+    refers to them (footnotes) follows; its figures, tables, code blocks and equations keep
+    their numbers; its cross-references are resolved as if written on ``fromdoc``, with
+    relative ``:doc:`` targets still relative to ``sourcedoc``. Everything else a builder
+    processes (images, downloads, ``only``) was processed once the page was read.
     """
     copy = box.deepcopy()
-    for inner in list(copy.findall(lambda node: isinstance(node, leave_out), include_self=False)):
-        inner.parent.remove(inner)
+    renamed: dict[str, str] = {}
     for element in copy.findall(nodes.Element):
-        element["ids"] = []
-        element["names"] = []
+        element["names"] = []  # the labels belong to the original
+        element["ids"] = [renamed.setdefault(old, f"{prefix}-{old}") for old in element["ids"]]
+    for element in copy.findall(nodes.Element):
+        if element.get("refid") in renamed:
+            element["refid"] = renamed[element["refid"]]
+        if element.get("backrefs"):
+            element["backrefs"] = [renamed.get(old, old) for old in element["backrefs"]]
+        if isinstance(element, nodes.math_block) and element.get("label"):
+            element["label"] = f"{prefix}-{element['label']}"  # LaTeX labels by it
+    # Writers look numbers up by page and id (env.toc_fignumbers, made anew by every build
+    # once the pages are read): the copy's ids get the original's numbers on this page.
+    numbers = env.toc_fignumbers.setdefault(fromdoc, {})
+    for figtype, by_id in env.toc_fignumbers.get(sourcedoc, {}).items():
+        for old, new in renamed.items():
+            if old in by_id:
+                numbers.setdefault(figtype, {})[new] = by_id[old]
     for xref in copy.findall(addnodes.pending_xref):
         if xref.get("reftype") == "doc" and not xref["reftarget"].startswith("/"):
             xref["reftarget"] = "/" + docname_join(sourcedoc, xref["reftarget"])
@@ -91,9 +104,14 @@ class FillGeneratedParts(SphinxPostTransform):
             "schedule": render_schedule,
             "guide": render_guide,
         }
-        docname = self.env.current_document.docname
         for placeholder in list(self.document.findall(generated_part)):
             render = renderers[placeholder["part"]]
+            # singlehtml writes every page into one document, marking each page's sections
+            # with its docname: the part is on that page.
+            page = placeholder.parent
+            while page is not None and "docname" not in page:
+                page = page.parent
+            docname = page["docname"] if page else self.env.current_document.docname
             placeholder.replace_self(render(current_builder(self.env), placeholder, docname))
 
 

@@ -4,12 +4,16 @@ A summary directive (``keypoints-summary``, ``objectives-summary``, ``exercise-l
 sphinx-lesson's ``exerciselist``) leaves a :class:`.nodes.generated_part`. When its page is
 written, :func:`render_summary` fills it from the boxes kept in :class:`.domain.LessonDomain`:
 page by page in toctree order (or only the pages under ``:folders:``), a heading linking to the
-page, then each box, its title linking back to the box. Solutions (in the exercise list) and
-instructor notes (everywhere) are left out of the copies: a summary is for learners.
+page, then each box. A key point, question or objective is shown as its content under its title
+linking back to the box. The exercise list follows sphinx-lesson: it shows each admonition with
+one of its ``:include:`` classes (exercises, solutions, ...) and none of its ``:exclude:``
+classes, unless it is inside one already shown, as the whole box (its solutions collapsed), after
+a link back to it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -19,7 +23,15 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as box_nodes
-from .domain import lesson_domain, page_title, pages_in_toctree_order
+from .domain import (
+    LISTED_CLASSES,
+    UNLISTED_CLASSES,
+    boxes_in,
+    is_box,
+    lesson_domain,
+    page_title,
+    pages_in_toctree_order,
+)
 from .placeholders import copy_box, page_reference
 from .warnings import LessonWarning, warn
 
@@ -99,6 +111,11 @@ class SummaryDirective(SphinxDirective):
             )
         placeholder = box_nodes.generated_part(part=self.summary.name)
         placeholder["folders"] = self.options.get("folders", "").split()
+        if self.summary.name == "exercises":
+            # sphinx-lesson's options: class names separated by spaces or commas.
+            for option, default in (("include", LISTED_CLASSES), ("exclude", UNLISTED_CLASSES)):
+                given = self.options.get(option)
+                placeholder[option] = re.findall(r"[^ ,]+", given) if given else list(default)
         self.set_source_info(placeholder)
         return [placeholder]
 
@@ -118,41 +135,71 @@ def render_summary(
         classes=["lesson-summary", f"lesson-summary-{summary.name}", "no-search"]
     )
     for docname in pages_in_toctree_order(env):
-        listed = [box for box in boxes.get(docname, ()) if box["kind"] in summary.kinds]
+        kept = boxes.get(docname, [])
+        if "include" in placeholder:
+            listed = list_selection(kept, placeholder)
+        else:
+            listed = [box for box in boxes_in(kept) if box.get("kind") in summary.kinds]
         if not listed or (folders and not docname.startswith(folders)):
             continue
         heading = nodes.rubric("", "", classes=["lesson-summary-page"])
         heading["heading-level"] = level
         heading += page_reference(builder, fromdoc, docname, [nodes.Text(page_title(env, docname))])
         container += heading
-        container.extend(summary_entry(builder, box, docname, fromdoc) for box in listed)
+        whole = "include" in placeholder
+        for box in listed:
+            prefix = f"lesson-{summary.name}-{len(container)}"
+            container += summary_entry(builder, box, docname, fromdoc, prefix, whole)
     if len(container) == 0:
         container += nodes.paragraph(summary.empty_text, summary.empty_text)
     return [container]
 
 
+def list_selection(kept: list[nodes.Element], placeholder: nodes.Element) -> list[nodes.Element]:
+    """The boxes of one page that the exercise list shows, by sphinx-lesson's rules."""
+    include, exclude = set(placeholder["include"]), set(placeholder["exclude"])
+    shown: list[nodes.Element] = []
+
+    def visit(node: nodes.Element) -> None:
+        classes = set(node["classes"])
+        if is_box(node) and include & classes and not exclude & classes:
+            shown.append(node)  # with the boxes inside it
+            return
+        for child in node.children:
+            if isinstance(child, nodes.Element):
+                visit(child)
+
+    for tree in kept:
+        visit(tree)
+    return shown
+
+
 def summary_entry(
-    builder: Builder, box: box_nodes.TeachingBox, docname: str, fromdoc: str
+    builder: Builder, box: nodes.Element, docname: str, fromdoc: str, prefix: str, whole_box: bool
 ) -> nodes.container:
-    """One box in a summary: its title linking back to the box, then its content."""
-    left_out: tuple[type[nodes.Element], ...] = (box_nodes.instructor_note_node,)
-    if isinstance(box, box_nodes.exercise_node):
-        left_out += (box_nodes.solution_node,)
-    copy = copy_box(box, docname, fromdoc, left_out)
-    entry = nodes.container(classes=["lesson-summary-entry", f"lesson-summary-entry-{box['kind']}"])
+    """One box in a summary: its title linking back to the box, then its content; in the
+    exercise list, the link, then the whole box."""
+    copy = copy_box(builder.env, box, docname, fromdoc, prefix)
+    kind = box.get("kind", "admonition")
+    entry = nodes.container(classes=["lesson-summary-entry", f"lesson-summary-entry-{kind}"])
     title = copy.next_node(nodes.title)
     own_title = title is not None and title.parent is copy
-    label = list(flatten_links(title.children)) if own_title else [nodes.Text(box["kind"])]
+    label = list(flatten_links(title.children)) if own_title else [nodes.Text(kind)]
+    if whole_box:
+        label.insert(0, nodes.Text("\u21a9 In the lesson: "))
     paragraph = nodes.paragraph("", "", classes=["lesson-summary-entry-title"])
     paragraph += page_reference(
         builder, fromdoc, docname, label, box["ids"][0] if box["ids"] else ""
     )
     entry += paragraph
-    entry.extend(
-        child
-        for child in copy.children
-        if not isinstance(child, (nodes.title, nodes.system_message))
-    )
+    if whole_box:
+        entry += copy
+    else:
+        entry.extend(
+            child
+            for child in copy.children
+            if not isinstance(child, (nodes.title, nodes.system_message))
+        )
     return entry
 
 
@@ -172,6 +219,11 @@ def setup_summaries(app: Sphinx) -> None:
     """Register the summary directives."""
     for summary in SUMMARIES:
         class_name = summary.name.title() + "SummaryDirective"
-        directive = type(class_name, (SummaryDirective,), {"summary": summary})
+        namespace: dict = {"summary": summary}
+        if summary.name == "exercises":
+            classes = directives.unchanged_required
+            options = {**SummaryDirective.option_spec, "include": classes, "exclude": classes}
+            namespace["option_spec"] = options
+        directive = type(class_name, (SummaryDirective,), namespace)
         for directive_name in summary.directives:
             app.add_directive(directive_name, directive)

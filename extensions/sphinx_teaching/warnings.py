@@ -141,6 +141,12 @@ class LessonWarning(str, Enum):
         "missing-timing",
         "A lesson page lacks the timing metadata 'teaching' or 'exercises' (minutes).",
     )
+    MARKDOWN_TRANSFORM = (
+        "markdown-transform",
+        "On a Markdown page, a line looks like one of sphinx-lesson's rewrites but is not one: "
+        "a ``{: ...}`` line that follows no code fence or block quote or names no box kind, or "
+        "an ``<img>`` without a double-quoted ``src``; it is left as written.",
+    )
     SITE_UNKNOWN = (
         "site-unknown",
         "A 'site' block names a site that is not in lesson_sites; the message lists the "

@@ -9,3 +9,5 @@ extensions = ["sphinx_lesson"]
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]
 project = "compat"
+# Figures, tables and code blocks numbered, as in the test root's conf.py.
+numfig = True

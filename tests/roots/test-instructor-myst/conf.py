@@ -6,3 +6,6 @@ project = "instructor-myst"
 
 # The guide page is guide.md here, not instructor-guide.
 lesson_instructor_guide = "guide"
+
+# Notes for instructors only: the learner build is the one without `-t instructor`.
+lesson_instructor_view = tags.has("instructor")  # noqa: F821

@@ -10,3 +10,6 @@ lesson_schedule_breaks = [
     {"after": "lessons/setup", "minutes": 15, "title": "Coffee break"},
     {"after": "lessons/conda", "minutes": 45, "title": "Lunch"},
 ]
+
+# Notes for instructors only: the learner build is the one without `-t instructor`.
+lesson_instructor_view = tags.has("instructor")  # noqa: F821

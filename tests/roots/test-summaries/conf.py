@@ -8,5 +8,5 @@ html_last_updated_fmt = None
 # Titles are compared as typed (no curly quotes).
 smartquotes = False
 # The instructor view keeps instructor notes on the lesson pages (the learner view removes
-# them while reading), so this root shows that summaries leave them out all the same.
+# them while reading), and in the copies of the boxes that hold them.
 lesson_instructor_view = True
