@@ -276,10 +276,29 @@ def test_markdown_rewrites(ours):
     assert mistakes.find("figure") is None and mistakes.find(class_="exercise") is None
 
 
-def test_a_course_that_still_loads_sphinx_togglebutton_builds_as_before(sources, tmp_path):
-    pytest.importorskip("sphinx_togglebutton", reason="sphinx-togglebutton is not installed")
+def test_markdown_rewrites_also_on_myst_nb_pages(sources, sphinx_lesson_python, tmp_path):
+    """sphinx-lesson reads Markdown with MyST-NB (in its environment, with Sphinx 8.2)."""
+    # The test root's configuration, with MyST-NB in charge of .md (it registers the suffix).
+    configuration = (sources / "conf.py").read_text("utf-8")
+    configuration = configuration.replace('"myst_parser"', '"myst_nb"')
+    configuration = configuration.replace(', ".md": "markdown"', "")
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "conf.py").write_text(configuration, "utf-8")
+    options = "-c", str(tmp_path / "conf")
+    build = run_sphinx(sources, tmp_path / "out", *options, python=str(sphinx_lesson_python))
+    assert located_warnings(build).keys() == OUR_OWN_WARNINGS.keys(), build.warnings
+    page = build.html("carpentries")
+    assert title_of(page.find(class_="exercise")) == "Find the interpreter"
+    assert page.find(class_="output") is not None and page.find("figure") is not None
+
+
+def test_a_course_that_still_loads_sphinx_togglebutton_builds_as_before(
+    sources, sphinx_lesson_python, tmp_path
+):
+    """In the sphinx-lesson environment, which has sphinx-togglebutton (Sphinx 8.2, one of
+    the versions we support)."""
     extensions = "-D", "extensions=myst_parser,sphinx_teaching,sphinx_togglebutton"
-    build = run_sphinx(sources, tmp_path / "out", *extensions)
+    build = run_sphinx(sources, tmp_path / "out", *extensions, python=str(sphinx_lesson_python))
     assert located_warnings(build).keys() == OUR_OWN_WARNINGS.keys(), build.warnings
     # Its directive and its JavaScript handle its toggles.
     assert build.html("nested").select_one("div.toggle.container") is not None
