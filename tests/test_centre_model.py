@@ -316,9 +316,9 @@ NOT_MODULES = {
 
 
 def module_names_in_text(doctree) -> list[tuple[int, str]]:
-    """(line, name) of module names in inline code and table cells of a page."""
+    """(line, name) of module names in inline code (in text and tables) and terms of a page."""
     found = []
-    for node in doctree.findall(lambda n: n.tagname in ("literal", "entry", "term")):
+    for node in doctree.findall(lambda n: n.tagname in ("literal", "term")):
         line = node.line or (node.parent.line if node.parent is not None else None) or 0
         for name in MODULE_NAME.findall(node.astext()):
             found.append((line, name))
@@ -340,3 +340,18 @@ def test_module_names_outside_command_blocks_are_known(site, docname):
         and not name.startswith(("docs/", "software/", "documentation/"))
     ]  # fmt: skip
     assert unknown == []
+
+
+def test_a_wrong_version_in_a_table_of_modules_is_found_at_its_line():
+    """The issue's case: a nonexistent SciPy-bundle version in the UPPMAX page's table."""
+    from docutils.core import publish_doctree
+
+    page = (
+        ".. list-table::\n   :header-rows: 1\n\n   * - Python module\n     - Bundle\n"
+        "   * - ``Python/3.12.3-GCCcore-13.3.0``\n     - ``SciPy-bundle/2024.06-gfbf-2024a``\n"
+    )
+    doctree = publish_doctree(page, settings_overrides={"report_level": 5})
+    known = load_centres(DATA)["uppmax"].modules
+    names = module_names_in_text(doctree)
+    assert (7, "SciPy-bundle/2024.06-gfbf-2024a") in names
+    assert [name for _, name in names if name not in known] == ["SciPy-bundle/2024.06-gfbf-2024a"]

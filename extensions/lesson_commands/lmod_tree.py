@@ -22,6 +22,7 @@ Lmod's own.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import shlex
@@ -78,15 +79,29 @@ def install_packages(packages: list[str], wheelhouse: Path, cache: Path, python:
     key = hashlib.sha256(json.dumps([sorted(packages), python]).encode()).hexdigest()[:16]
     target = cache / key
     stamp = target / ".installed"
-    if stamp.exists():
-        return target
-    subprocess.run(
+    cache.mkdir(parents=True, exist_ok=True)
+    # Test workers may build their trees at the same time: one installs, the others wait.
+    with (cache / f"{key}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not stamp.exists():
+            _pip_install_target(packages, wheelhouse, target, python)
+            stamp.write_text("\n".join(packages) + "\n", encoding="utf-8")
+    return target
+
+
+def _pip_install_target(packages: list[str], wheelhouse: Path, target: Path, python: str) -> None:
+    """Install from the wheelhouse only; a package missing there is a clear error."""
+    completed = subprocess.run(
         [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index",
          "--find-links", str(wheelhouse), "--no-compile", "--target", str(target), *packages],
-        check=True, capture_output=True, text=True,
+        capture_output=True, text=True, check=False,
     )  # fmt: skip
-    stamp.write_text("\n".join(packages) + "\n", encoding="utf-8")
-    return target
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"the centre model cannot install the bundle packages {', '.join(packages)} from "
+            f"the wheelhouse {wheelhouse} (check their pins in known-modules.toml): "
+            + completed.stderr.strip()
+        )
 
 
 def _python_bin(folder: Path, version: str, python: str) -> Path:
