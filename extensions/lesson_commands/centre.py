@@ -16,7 +16,7 @@ page's blocks for one centre, in page order:
   earlier blocks' variables and activations (the files they wrote stay). A variable a shell
   uses but never sets is an error at its line.
 - **Job scripts** (``bash`` blocks) are saved under the name the next ``sbatch`` of the page
-  submits (or submitted by the model itself, ``sbatch --wait``, when the page submits none);
+  submits (or submitted and waited for by the model itself when the page submits none);
   before a command reads ``slurm-*.out`` the model waits for the jobs, as the page tells the
   learner to; a job that fails is reported at its script's line.
 - **Output** shown on the page is compared as for runnable blocks (:mod:`.output`); a block
@@ -322,15 +322,14 @@ def plan(session: ClusterSession, centre: Centre, root: Path) -> tuple[list[Shel
                     )
                 )
                 if not submitted:
-                    shell.steps.append(
-                        Step(
-                            location,
-                            f"sbatch --wait {name}",
-                            command.text,
-                            script=block,
-                            internal=True,
-                        )
-                    )
+                    # Submitted, then waited for (the wait step checks how the job ended):
+                    # faster than `sbatch --wait`, which polls every few seconds.
+                    shell.steps += [
+                        Step(location, f"sbatch {name}", command.text, script=block,
+                             internal=True),
+                        Step(location, "__centre_model_wait_for_jobs", command.text,
+                             internal=True),
+                    ]  # fmt: skip
                 continue
             if "slurm-" in text:
                 # The page says to read the output "when the job has finished".
@@ -432,6 +431,9 @@ class CentreModel:
             "PIP_REQUIRE_VIRTUALENV": "1",
             "PIP_NO_COMPILE": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
+            # Matplotlib's font cache, kept between runs (as a learner's home keeps it):
+            # building it takes seconds at every first `import seaborn`.
+            "MPLCONFIGDIR": str(self.package_cache.parent / "centre-model-matplotlib"),
         }
 
     def run(self, session: ClusterSession, work: Path) -> ClusterResult:
