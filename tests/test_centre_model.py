@@ -355,3 +355,25 @@ def test_a_wrong_version_in_a_table_of_modules_is_found_at_its_line():
     names = module_names_in_text(doctree)
     assert (7, "SciPy-bundle/2024.06-gfbf-2024a") in names
     assert [name for _, name in names if name not in known] == ["SciPy-bundle/2024.06-gfbf-2024a"]
+
+
+def test_sticky_modules_survive_a_purge_at_hpc2n(model, site_manifest, tmp_path):
+    session = session_of(site_manifest, "hpc2n/isolated-hpc2n", "hpc2n")
+    (block,) = blocks_with(session, "ml GCC/12.3.0 Python/3.11.3 SciPy-bundle/2023.07")
+    purge = block.commands[0]
+    assert purge.text == "ml purge"
+    listing = dataclasses.replace(
+        purge, text="module -t list", expected=["snicenvironment", "systemdefault"]
+    )
+    block.commands = [purge, listing]
+    result = model.run(ClusterSession(session.docname, "hpc2n", [block]), tmp_path)
+    assert report(result) == ""
+
+
+def test_a_time_limit_above_the_partitions_is_refused(model, site_manifest, tmp_path):
+    session = session_of(site_manifest, "hpc2n/isolated-hpc2n", "hpc2n")
+    (script,) = blocks_with(session, "#SBATCH -J venv-demo")
+    script.commands[0].text = script.commands[0].text.replace("-t 00:05:00", "-t 30-00:00:00")
+    failure = run_mutant(model, session.docname, "hpc2n", [script], tmp_path)
+    assert failure.location == where(script, script.commands[0].line)
+    assert "Requested time limit is invalid" in failure.message
