@@ -377,3 +377,15 @@ def test_a_time_limit_above_the_partitions_is_refused(model, site_manifest, tmp_
     failure = run_mutant(model, session.docname, "hpc2n", [script], tmp_path)
     assert failure.location == where(script, script.commands[0].line)
     assert "Requested time limit is invalid" in failure.message
+
+
+def test_a_conda_command_the_stand_in_does_not_model_is_reported_not_passed(
+    model, site_manifest, tmp_path
+):
+    session, block = conda_block(site_manifest)
+    load = next(c for c in block.commands if c.text.startswith("module load Miniforge3"))
+    clean = dataclasses.replace(load, line=load.line + 1, text="conda clean -a", expected=[])
+    block.commands = [load, clean]
+    failure = run_mutant(model, session.docname, "uppmax", [block], tmp_path)
+    assert failure.location == where(block, clean.line)
+    assert "is not modelled by the centre model, so it was not checked" in failure.message
