@@ -37,7 +37,7 @@ html: $(VENV_STAMP)  ## Build the learner site into _build/html (warnings are er
 html-instructor: $(VENV_STAMP)  ## Build the instructor site (notes, instructor guide) into _build/html-instructor
 	$(SPHINX) -b html -t instructor -d $(BUILDDIR)/doctrees-instructor $(SOURCEDIR) $(BUILDDIR)/html-instructor
 
-test: $(VENV_STAMP) browser-deps  ## Run the test suite (builds real sites in temporary folders)
+test: $(VENV_STAMP) browser-deps centre-model-deps  ## Run the test suite (builds real sites in temporary folders)
 	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
 
 # The runner is the package extensions/lesson_commands, run from the sources as conf.py loads
@@ -46,6 +46,11 @@ test: $(VENV_STAMP) browser-deps  ## Run the test suite (builds real sites in te
 commands: html  ## Run the lessons' runnable commands in sandboxes, output compared with the pages
 	PYTHONPATH=extensions $(VENV_PYTHON) -m lesson_commands run $(BUILDDIR)/html/.doctrees \
 		--wheelhouse $(BUILDDIR)/wheelhouse
+
+.PHONY: cluster-commands
+cluster-commands: html centre-model-deps  ## Run the cluster-only blocks on the centre model (real Lmod and Slurm; as root)
+	PYTHONPATH=extensions $(VENV_PYTHON) -m lesson_commands cluster $(BUILDDIR)/html/.doctrees \
+		--data data --wheelhouse $(BUILDDIR)/wheelhouse
 
 linkcheck: $(VENV_STAMP)  ## Check every external link (needs network access)
 	$(SPHINX) -b linkcheck $(SOURCEDIR) $(BUILDDIR)/linkcheck
@@ -131,3 +136,25 @@ new-lesson: $(VENV_STAMP)  ## Start a lesson: make new-lesson NAME=my-topic [FOR
 # The Sphinx versions pyproject.toml claims, each in its own venv under .venv-matrix/.
 test-matrix:  ## Run the tests on every Sphinx release line the extension claims (slow)
 	$(PYTHON) tools/test_matrix.py
+
+# --- The centre model (tests/test_centre_model.py) ---------------------------------------------
+# The cluster-only command blocks run on a model of each centre made of the programs the centres
+# run: Debian's Lmod and a single-node Slurm (slurmctld, slurmd), installed here when missing and
+# we are root (as in CI). Where they cannot be had those tests skip with the reason, except with
+# CI=true, where this fails. No munge: the model's Slurm uses auth/none (one machine, one user).
+CENTRE_MODEL_PROGRAMS := /usr/share/lmod/lmod/init/bash /usr/sbin/slurmctld /usr/sbin/slurmd /usr/bin/sbatch
+.PHONY: centre-model-deps
+centre-model-deps:  ## Install what the centre model needs (Debian's lmod and Slurm; needs root)
+	@missing=; for f in $(CENTRE_MODEL_PROGRAMS); do [ -e "$$f" ] || missing=1; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's lmod and Slurm for the centre model"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends lmod slurmctld slurmd slurm-client && exit 0; \
+	fi; \
+	if [ -n "$$CI" ] && [ "$$CI" != false ] && [ "$$CI" != 0 ]; then \
+		echo "error: Lmod or Slurm is missing and could not be installed (CI needs them)" >&2; \
+		exit 1; \
+	fi; \
+	echo "note: Lmod or Slurm is missing: the centre-model tests will be skipped" \
+		"(as root: apt-get install lmod slurmctld slurmd slurm-client)"

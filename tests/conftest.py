@@ -92,3 +92,24 @@ def tabs_site(tmp_path_factory):
     conf.py."""
     root = Path(__file__).parent / "roots" / "test-browser-tabs"
     return built_once(tmp_path_factory, "tabs-site", sourcedir=root)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The centre model's counts per page and Lmod's messages, at the end of the report.
+
+    tests/test_centre_model.py records them as ``user_properties``, which xdist brings back
+    from its workers, so they are shown however the tests were spread.
+    """
+    reports = [
+        r for outcome in ("passed", "failed") for r in terminalreporter.stats.get(outcome, [])
+    ]
+    lines = {
+        value
+        for report in reports
+        for name, value in getattr(report, "user_properties", [])
+        if name.startswith("centre-model")
+    }
+    if lines:
+        terminalreporter.section("centre model")
+        for line in sorted(lines):
+            terminalreporter.line(line)

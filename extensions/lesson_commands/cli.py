@@ -5,11 +5,14 @@
     sphinx-teaching-commands run PATH [--page DOCNAME] [--scenario NAME]
                                       [--wheelhouse DIR] [--timeout SECONDS]
     sphinx-teaching-commands list PATH [--page DOCNAME] [--scenario NAME]
+    sphinx-teaching-commands cluster PATH [--page DOCNAME] [--data DIR] [--wheelhouse DIR]
 
 ``PATH`` is the doctree folder of a build with the ``sphinx_teaching`` extension
 (``_build/html/.doctrees`` after ``sphinx-build -b html docs _build/html``) or the
 ``lesson-commands.json`` in it. ``run`` exits with 0 when every scenario passed, 1 when any
 failed, 2 when it was called wrongly (no manifest there, a page or scenario that is not in it).
+``cluster`` runs the cluster-only blocks on the centre model (:mod:`.centre`; needs Lmod and
+Slurm, and root for ``slurmd``), with the same exit statuses.
 """
 
 from __future__ import annotations
@@ -109,7 +112,69 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"the longest one scenario may run (default: {DEFAULT_TIMEOUT})",
     )
+    cluster = subcommands.add_parser(
+        "cluster",
+        help="run the cluster-only blocks on the centre model (real Lmod and Slurm)",
+        description="Run each page's cluster-only blocks, per centre, on the centre model "
+        "made from the data folder's known-modules.toml and centres.toml.",
+    )
+    cluster.add_argument("path", type=Path, metavar="DOCTREEDIR_OR_MANIFEST")
+    cluster.add_argument("--page", action="append", default=[], metavar="DOCNAME")
+    cluster.add_argument(
+        "--data", type=Path, default=Path("data"), metavar="DIR",
+        help="the folder of known-modules.toml and centres.toml (default: data)",
+    )  # fmt: skip
+    cluster.add_argument("--wheelhouse", type=Path, default=None, metavar="DIR")
     return parser
+
+
+def run_cluster(manifest: dict, pages: list[str], data: Path, wheelhouse: Path) -> int:
+    """Run the cluster-only blocks of ``pages`` (all when empty) on the centre model."""
+    from .centre import CentreDataError, CentreModel, load_centres, wheelhouse_requirements
+    from .lmod_tree import lmod_available
+    from .manifest import cluster_sessions_of
+    from .slurm import SlurmCluster, slurm_missing
+    from .wheelhouse import pinned_requirements
+
+    missing = None if lmod_available() else "Lmod is not installed (apt-get install lmod)"
+    if missing := missing or slurm_missing():
+        print(f"{PROG}: error: the centre model cannot run here: {missing}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        centres = load_centres(data)
+    except CentreDataError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    sessions = [s for s in cluster_sessions_of(manifest) if not pages or s.docname in pages]
+    pins = wheelhouse_requirements(data, centres)
+    for session in sessions:
+        for block in session.blocks:
+            for command in block.commands:
+                pins += [pin for pin in pinned_requirements(command.text) if pin not in pins]
+    fill_wheelhouse(wheelhouse, pins)
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="centre-model-") as root:
+        slurm = SlurmCluster(Path(root, "slurm"), [c.partition for c in centres.values()])
+        slurm.start()
+        try:
+            packages = wheelhouse.parent / "centre-model-packages"
+            model = CentreModel(Path(root, "centres"), centres, slurm, wheelhouse, packages)
+            for number, session in enumerate(sessions):
+                result = model.run(session, Path(root, "work", str(number)))
+                verdict = "passed" if result.passed else "FAILED"
+                counts = f"{result.ran} of {_plural(result.commands, 'command')} ran"
+                print(
+                    f"{session.title}: {_plural(len(session.blocks), 'block')}, {counts}: {verdict}"
+                )
+                for note in result.notes:
+                    print(f"  Lmod at {note}")
+                for failure in result.failures:
+                    print(f"{failure.location}: {failure.message}\n", flush=True)
+                failed += not result.passed
+        finally:
+            slurm.stop()
+    print(f"{_plural(len(sessions), 'session')}: {f'{failed} failed' if failed else 'all passed'}")
+    return EXIT_FAILED if failed else EXIT_PASSED
 
 
 def select(scenarios: list[Scenario], pages: list[str], names: list[str]) -> list[Scenario]:
@@ -197,6 +262,14 @@ def _plural(number: int, noun: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default: the process's); return the exit status."""
     arguments = build_parser().parse_args(argv)
+    if arguments.subcommand == "cluster":
+        try:
+            manifest = load_manifest(arguments.path)
+        except ManifestError as error:
+            print(f"{PROG}: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        wheelhouse = (arguments.wheelhouse or default_wheelhouse()).resolve()
+        return run_cluster(manifest, arguments.page, arguments.data, wheelhouse)
     try:
         manifest = load_manifest(arguments.path)
         scenarios = select(scenarios_of(manifest), arguments.page, arguments.scenario)

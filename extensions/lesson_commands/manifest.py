@@ -3,12 +3,16 @@
 The ``sphinx_teaching`` extension writes it (``sphinx_teaching.runnable.manifest``); this is
 the only thing the runner knows of the build. Its shape, as far as the runner reads it::
 
-    {"version": 1, "srcdir": "...", "pages": [
+    {"version": 2, "srcdir": "...", "pages": [
         {"docname": "lessons/venvs", "scenarios": [
             {"name": "venv", "blocks": [
                 {"source": ".../venvs.rst", "line": 40, "output": "compare" or "ignore",
                  "commands": [{"line": 42, "text": "which python", "expected": ["<PATH>"]}]}
             ]}
+        ], "cluster_blocks": [
+            {"source": "...", "line": 80, "language": "console" or "bash", "cluster": "uppmax",
+             "output": "compare", "hidden": false, "new_shell": false, "fails": false,
+             "modules": [...], "commands": [...]}
         ]}
     ]}
 """
@@ -22,7 +26,7 @@ from pathlib import Path
 #: The file name the extension writes in the doctree folder (``runnable.MANIFEST_NAME``).
 MANIFEST_NAME = "lesson-commands.json"
 #: The manifest version this runner reads (``runnable.MANIFEST_VERSION``).
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 class ManifestError(Exception):
@@ -134,3 +138,59 @@ def scenarios_of(manifest: dict) -> list[Scenario]:
                 Scenario(page["docname"], scenario["name"], commands, len(scenario["blocks"]))
             )
     return result
+
+
+@dataclass
+class ClusterBlock:
+    """A cluster-only block (``:cluster: CENTRE``): a console session or a job script."""
+
+    source: str
+    line: int
+    language: str
+    commands: list[Command]
+    compare: bool
+    #: Marked ``:class: new-shell``: it starts a new shell, without the earlier blocks' state.
+    new_shell: bool = False
+    #: Marked ``:fails:``: its last command must fail (the lesson shows a mistake).
+    fails: bool = False
+
+    @property
+    def location(self) -> str:
+        return f"{display_path(self.source)}:{self.line}"
+
+
+@dataclass
+class ClusterSession:
+    """The cluster-only blocks of one page for one centre, in page order."""
+
+    docname: str
+    centre: str
+    blocks: list[ClusterBlock]
+
+    @property
+    def title(self) -> str:
+        return f"{self.docname} (on the model of {self.centre})"
+
+
+def cluster_sessions_of(manifest: dict) -> list[ClusterSession]:
+    """One session per page and centre of a manifest's cluster-only blocks, in page order."""
+    sessions: list[ClusterSession] = []
+    for page in manifest["pages"]:
+        by_centre: dict[str, ClusterSession] = {}
+        for block in page.get("cluster_blocks", []):
+            session = by_centre.setdefault(
+                block["cluster"], ClusterSession(page["docname"], block["cluster"], [])
+            )
+            session.blocks.append(
+                ClusterBlock(
+                    source=block["source"],
+                    line=block["line"],
+                    language=block.get("language", "console"),
+                    commands=[Command.from_json(command) for command in block["commands"]],
+                    compare=block.get("output") == "compare",
+                    new_shell=block.get("new_shell", False),
+                    fails=block.get("fails", False),
+                )
+            )
+        sessions += by_centre.values()
+    return sessions

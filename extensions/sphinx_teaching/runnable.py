@@ -6,8 +6,9 @@ with it:
 
 - ``:scenario: NAME`` -- runnable: the blocks of one scenario on a page run in page order in
   one bash session in a sandbox, and the output the page shows is compared;
-- ``:cluster: CENTRE`` -- cluster-only: not run; every module it loads must be listed for that
-  centre in the known-modules file (``lesson_known_modules``).
+- ``:cluster: CENTRE`` -- cluster-only: every module it loads must be listed for that centre in
+  the known-modules file (``lesson_known_modules``); the runner runs it on a model of the centre
+  (``:class: new-shell`` starts a new shell; ``:fails:`` says its last command must fail).
 
 The blocks are collected from the doctrees (both syntaxes, any nesting) into
 :class:`.domain.LessonDomain`, checked as their page is read, and written to
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 #: Where the collected blocks go, inside the build's doctree folder.
 MANIFEST_NAME = "lesson-commands.json"
 #: Shape of the manifest; raise when it changes.
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 #: Output comparison modes of ``:output:``.
 OUTPUT_MODES = ("compare", "ignore")
 
@@ -59,6 +60,7 @@ ATTR_SCENARIO = "lesson_scenario"
 ATTR_CLUSTER = "lesson_cluster"
 ATTR_OUTPUT = "lesson_output"
 ATTR_HIDDEN = "lesson_hidden"
+ATTR_FAILS = "lesson_fails"
 ATTR_SOURCE = "lesson_source"
 ATTR_FIRST_LINE = "lesson_first_line"
 
@@ -77,6 +79,7 @@ class LessonCommandDirective(CodeBlock):
         "cluster": directives.unchanged_required,
         "output": lambda value: directives.choice(value, OUTPUT_MODES),
         "hidden": directives.flag,
+        "fails": directives.flag,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -94,6 +97,7 @@ class LessonCommandDirective(CodeBlock):
         literal[ATTR_CLUSTER] = self.options.get("cluster", "").strip()
         literal[ATTR_OUTPUT] = self.options.get("output", "compare")
         literal[ATTR_HIDDEN] = "hidden" in self.options
+        literal[ATTR_FAILS] = "fails" in self.options
         literal[ATTR_SOURCE] = source
         literal[ATTR_FIRST_LINE] = offset
         literal["classes"].append("lesson-command")
@@ -182,6 +186,8 @@ def collect_commands(app: Sphinx, doctree: nodes.document) -> None:
             scenarios.setdefault(scenario, []).append(block)
         else:
             block["cluster"] = cluster
+            block["new_shell"] = "new-shell" in literal["classes"]
+            block["fails"] = literal.get(ATTR_FAILS, False)
             used = {module for command in parsed.commands for module in modules_used(command.text)}
             block["modules"] = sorted(used)
             cluster_blocks.append(block)
