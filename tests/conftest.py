@@ -94,6 +94,16 @@ def tabs_site(tmp_path_factory):
     return built_once(tmp_path_factory, "tabs-site", sourcedir=root)
 
 
+@pytest.fixture(scope="module")
+def site_manifest(site):
+    """The command manifest of the course site's build (what the runner and the centre model
+    read)."""
+    from command_helpers import manifest_of
+
+    assert site.returncode == 0, site.warnings
+    return manifest_of(site.doctreedir)
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """The centre model's counts per page and Lmod's messages, at the end of the report.
 

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 import pytest
-from command_helpers import REPO_ROOT, WHEELHOUSE, manifest_of
+from command_helpers import REPO_ROOT, WHEELHOUSE
 
 from helpers import read_doctree
 from lesson_commands.centre import CentreModel, load_centres, wheelhouse_requirements
@@ -54,12 +54,6 @@ def require_model() -> None:
     if in_ci():
         pytest.fail(f"CI must run the centre model: {reason}")
     pytest.skip(f"the centre model needs Lmod and Slurm: {reason}")
-
-
-@pytest.fixture(scope="module")
-def site_manifest(site):
-    assert site.returncode == 0, site.warnings
-    return manifest_of(site.doctreedir)
 
 
 @pytest.fixture(scope="module")

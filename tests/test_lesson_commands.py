@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from command_helpers import REPO_ROOT, failure_report, manifest_of, run_scenarios
+from command_helpers import REPO_ROOT, failure_report, run_scenarios
 
 from sphinx_teaching.runnable import load_known_modules
 
@@ -32,12 +32,6 @@ GENERAL_CYCLE = {
     "deactivate": r"^deactivate$",
     "remove the environment": r"^rm -rf \S+",
 }
-
-
-@pytest.fixture(scope="module")
-def site_manifest(site):
-    assert site.returncode == 0, site.warnings
-    return manifest_of(site.doctreedir)
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ from pathlib import Path
 from .lmod_tree import LMOD_INIT, ModuleTree, build_tree, requirements_of
 from .manifest import ClusterBlock, ClusterSession, display_path
 from .output import output_matches
-from .sandbox import SYSTEM_PATH, Failure, base_python
+from .sandbox import SYSTEM_PATH, Failure, base_python, recorded_step
 from .slurm import Partition, SlurmCluster
 
 #: Languages of job scripts (the other cluster blocks are console sessions).
@@ -619,14 +619,9 @@ def _shell_script(shell: Shell, tree: ModuleTree, results: Path, first: int) -> 
         "}",
     ]
     for offset, step in enumerate(shell.steps):
-        out = shlex.quote(str(results / f"{first + offset}.out"))
         status = shlex.quote(str(results / f"{first + offset}.status"))
         lines += [
-            f"# {step.location}",
-            "{",
-            step.text,
-            f"}} >{out} 2>&1 </dev/null",
-            f"echo $? >{status}",
+            *recorded_step(step.location, step.text, results, first + offset),
             # When the step ended, for the report of slow steps (bash's clock, no subprocess).
             f"echo $EPOCHREALTIME >{status}.time",
         ]

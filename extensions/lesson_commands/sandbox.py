@@ -106,17 +106,18 @@ def session_script(scenario: Scenario, results: Path) -> str:
     """
     lines = ["set +e"]
     for index, item in enumerate(scenario.commands):
-        out = shlex.quote(str(results / f"{index}.out"))
         status = shlex.quote(str(results / f"{index}.status"))
-        lines += [
-            f"# {item.location}",
-            "{",
-            item.command.text,
-            f"}} >{out} 2>&1 </dev/null",
-            f"echo $? >{status}",
-            f'[ "$(cat {status})" = 0 ] || exit 0',
-        ]
+        lines += recorded_step(item.location, item.command.text, results, index)
+        lines.append(f'[ "$(cat {status})" = 0 ] || exit 0')
     return "\n".join(lines) + "\n"
+
+
+def recorded_step(location: str, text: str, results: Path, number: int) -> list[str]:
+    """Bash lines that run ``text`` in the current shell (a ``{ ...; }`` group), keeping its
+    output in ``<number>.out`` and its exit status in ``<number>.status`` under ``results``."""
+    out = shlex.quote(str(results / f"{number}.out"))
+    status = shlex.quote(str(results / f"{number}.status"))
+    return [f"# {location}", "{", text, f"}} >{out} 2>&1 </dev/null", f"echo $? >{status}"]
 
 
 def run_scenario(
