@@ -197,6 +197,7 @@ def boxes_in(kept: list[nodes.Element]) -> list[nodes.Element]:
 
 
 def ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
+    """The elements around ``node``, from its parent out to the document."""
     while node.parent is not None:
         node = node.parent
         yield node
