@@ -429,8 +429,10 @@ class CentreModel:
             "PIP_NO_INDEX": "1",
             "PIP_FIND_LINKS": str(self.wheelhouse),
             "PIP_REQUIRE_VIRTUALENV": "1",
+            # Bytecode is written when a module is first imported, as on the cluster, not for
+            # every file pip installs (most are never imported here). Imports of the bundle
+            # packages then read the bytecode kept with them in the package cache.
             "PIP_NO_COMPILE": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
             # Matplotlib's font cache, kept between runs (as a learner's home keeps it):
             # building it takes seconds at every first `import seaborn`.
             "MPLCONFIGDIR": str(self.package_cache.parent / "centre-model-matplotlib"),
