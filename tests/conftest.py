@@ -104,6 +104,16 @@ def site_manifest(site):
     return manifest_of(site.doctreedir)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules marked ``early`` first, each kept whole (its module fixtures are set up once).
+
+    A worker that runs out of tests takes the last ones from the other worker's queue
+    (``--dist worksteal``), so a long test left at the end of a queue is run alone while the
+    other core idles: with the centre model's sessions last, a whole run took 80 s longer.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("early") is None)
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """The centre model's counts per page and Lmod's messages, at the end of the report.
 

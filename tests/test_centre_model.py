@@ -28,6 +28,9 @@ from lesson_commands.manifest import ClusterSession, cluster_sessions_of, scenar
 from lesson_commands.slurm import SlurmCluster, slurm_missing
 from lesson_commands.wheelhouse import fill_wheelhouse, pinned_requirements
 
+#: The longest tests of the suite: run first (tests/conftest.py).
+pytestmark = pytest.mark.early
+
 DATA = REPO_ROOT / "data"
 #: The lesson pages and the centres whose blocks they hold.
 SESSIONS = [

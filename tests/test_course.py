@@ -179,6 +179,46 @@ def test_lesson_has_timing(env, page):
         assert int(metadata[field]) > 0
 
 
+#: The rows of the instructor guide's timing table, and the pages they estimate.
+TIMING_ROWS = {
+    "General lesson": "lessons/isolated-environments",
+    "UPPMAX session": "uppmax/isolated-uppmax",
+    "HPC2N session": "hpc2n/isolated-hpc2n",
+}
+
+
+def timing_table_rows() -> dict[str, list[str]]:
+    """The instructor guide's table of estimates: row title -> [teaching, exercises] cells."""
+    text = (REPO_ROOT / "docs" / "instructor-guide.rst").read_text(encoding="utf-8")
+    after = text.split("Applied to the three lessons:", 1)[1]
+    table = re.match(r"\s*(\.\. list-table::.*?)\n(?=\S)", after, re.DOTALL)[1]
+    rows: dict[str, list[str]] = {}
+    for row in re.split(r"\n   \* - ", table)[1:]:
+        title, *cells = re.split(r"\n     - ", row)
+        rows[title.strip()] = [" ".join(cell.split()) for cell in cells]
+    return rows
+
+
+def rounded_sum(cell: str) -> int:
+    """What the timing rule makes of a cell: its terms ``(n × m)``, ``(n)`` or
+    ``(n + k × m)`` added up, rounded up to the next 5 minutes."""
+    total = 0
+    for term in re.findall(r"\(([\d ×+]+)\)", cell):
+        total += sum(int(a) * int(b or 1) for a, b in re.findall(r"(\d+)(?: × (\d+))?", term))
+    return -(-total // 5) * 5
+
+
+@pytest.mark.parametrize(("row", "page"), TIMING_ROWS.items())
+def test_timing_table_follows_its_rule_and_the_page(env, row, page):
+    """Each estimate in the instructor guide adds up by the stated rule and is the page's own
+    timing, so the guide, the page and the generated schedule cannot drift apart."""
+    cells = timing_table_rows()[row]
+    for field, cell in zip(("teaching", "exercises"), cells, strict=True):
+        stated = int(re.search(r"(\d+) minutes$", cell)[1])
+        assert rounded_sum(cell) == stated, f"{row}, {field}: the terms do not add up"
+        assert int(env.metadata[page][field]) == stated, f"{page}: {field} is not {stated}"
+
+
 @pytest.mark.parametrize("page", LESSON_PAGES)
 def test_lesson_opens_with_questions_objectives_prerequisites(doctrees, page):
     doctree = doctrees[page]
@@ -362,6 +402,36 @@ def test_lesson_links_glossary_terms(site, doctrees, page):
     glossary = html_href(page, "glossary") + "#term-"
     body = site.html(page).select_one('[itemprop="articleBody"]')
     assert any(a["href"].startswith(glossary) for a in body.select("a.reference.internal"))
+
+
+def doubled_phrases(text: str, shortest: int = 4, longest: int = 12, gap: int = 2) -> list[str]:
+    """Phrases of ``shortest`` to ``longest`` words that come twice in a row, at most ``gap``
+    words apart ("Where to keep environments at UPPMAX: Where to keep environments"): the
+    mark of a reference whose title repeats the sentence around it."""
+    words = re.findall(r"[\w'$<>-]+", text.lower())
+    found = []
+    for size in range(shortest, longest + 1):
+        for start in range(len(words) - 2 * size + 1):
+            phrase = words[start : start + size]
+            for skip in range(gap + 1):
+                if words[start + size + skip : start + 2 * size + skip] == phrase:
+                    found.append(" ".join(phrase))
+    return found
+
+
+@pytest.mark.parametrize("page", [*LESSON_PAGES, "index", "glossary", "instructor-guide"])
+def test_no_phrase_is_doubled_on_the_page(site, page):
+    """No paragraph says the same phrase twice in a row (code aside, where a command may
+    well repeat: ``python -m pip list`` and ``python -m pip list --local``)."""
+    body = site.html(page).select_one('[itemprop="articleBody"]')
+    for number, code in enumerate(body.select("pre, code")):
+        code.replace_with(f" code{number} ")
+    doubled = {
+        phrase: " ".join(paragraph.get_text(" ").split())
+        for paragraph in body.find_all("p")
+        for phrase in doubled_phrases(paragraph.get_text(" "))
+    }
+    assert doubled == {}
 
 
 # -- Shell examples and copy buttons -------------------------------------------------------------

@@ -16,6 +16,9 @@ from command_helpers import REPO_ROOT, failure_report, run_scenarios
 
 from sphinx_teaching.runnable import load_known_modules
 
+#: Runs every scenario of the site, a minute or more: first (tests/conftest.py).
+pytestmark = pytest.mark.early
+
 KNOWN_MODULES = REPO_ROOT / "data" / "known-modules.toml"
 GENERAL_LESSON = "lessons/isolated-environments"
 

@@ -161,6 +161,17 @@ def test_epub_holds_every_page_and_every_solution_open(course_build):
     assert len(solutions) == solution_count(doctrees) > 0
     for solution in solutions:
         assert solution.find(class_="admonition-title").get_text(strip=True)
+    # The diagrams: each picture is in the book and its manifest, with its text alternative.
+    pictures = set()
+    for name, page in pages.items():
+        for image in BeautifulSoup(page, "html.parser").find_all("img"):
+            path = _normalise(f"{name.rpartition('/')[0]}/{unquote(image['src'])}")
+            assert path in names, f"{name}: {image['src']} is not in the EPUB"
+            assert f'href="{path}"' in opf, f"{path} is not in the EPUB's manifest"
+            assert image.get("alt", "").strip(), f"{name}: {image['src']} has no text alternative"
+            pictures.add(path.rpartition("/")[2])
+    diagrams = {path.name for path in (REPO_ROOT / "docs" / "_images").glob("*.svg")}
+    assert diagrams and diagrams <= pictures
 
 
 def test_singlehtml_holds_every_page_and_every_solution(course_build):
