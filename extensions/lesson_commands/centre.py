@@ -622,11 +622,7 @@ def _shell_script(shell: Shell, tree: ModuleTree, results: Path, first: int) -> 
     ]
     for offset, step in enumerate(shell.steps):
         status = shlex.quote(str(results / f"{first + offset}.status"))
-        lines += [
-            *recorded_step(step.location, step.text, results, first + offset),
-            # When the step ended, for the report of slow steps (bash's clock, no subprocess).
-            f"echo $EPOCHREALTIME >{status}.time",
-        ]
+        lines += recorded_step(step.location, step.text, results, first + offset)
         # The shell goes on only while the steps do what the page says.
         check = "= 0 ] || exit 0" if not step.must_fail else "!= 0 ] || exit 0"
         lines.append(f'[ "$(cat {status})" {check}')
