@@ -49,6 +49,15 @@ def test_keypoints_summary_groups_every_keypoints_box_by_page_in_toctree_order(s
     assert {h.name for h in summary.find_all(class_="lesson-summary-page")} == {"h2"}
 
 
+def test_a_summary_takes_a_class_and_a_name_to_link_to(summaries_app):
+    summary = summary_of(summaries_app, "summaries/keypoints")
+    assert "course-keypoints" in summary["class"]
+    assert summary["id"] == "all-key-points"
+    page = read_html(summaries_app, "summaries/schedule-and-guide")
+    link = page.select_one('a[href="keypoints.html#all-key-points"]')
+    assert link is not None and link.get_text() == "the key points"
+
+
 def test_objectives_summary_lists_questions_and_objectives_per_page(summaries_app):
     summary = summary_of(summaries_app, "summaries/objectives")
     # The escaping page has neither, so it has no heading here.
@@ -144,7 +153,8 @@ def test_a_summary_used_twice_on_a_page_is_reported_at_its_line(make_app, rootdi
     warnings = warnings_of(app)
     assert len(warnings) == 2, warnings
     rst, myst = sorted(warnings)
-    assert "index.rst:15:" in rst and "'keypoints-summary' summary is already on this page" in rst
+    assert "index.rst:15:" in rst
+    assert "'keypoints-summary' directive is already used on this page" in rst
     assert rst.endswith("[lesson.summary-twice]")
     assert "myst-twice.md:8:" in myst and "'exerciselist'" in myst
     assert myst.endswith("[lesson.summary-twice]")
@@ -439,8 +449,8 @@ def test_an_argument_or_unknown_option_is_reported_at_its_line(make_app, rootdir
     text = "\n".join(warnings)
     assert "Traceback" not in text
     assert (
-        "lesson.rst:12: WARNING: the 'objectives-summary' directive takes no argument; "
-        "'an argument' is ignored." in text
+        "lesson.rst:12: WARNING: the 'objectives-summary' directive takes no argument, so "
+        "'an argument' after its name is ignored." in text
     )
     assert 'lesson.rst:14: ERROR: Error in "exercise-list" directive' in text
     assert 'unknown option: "bogus"' in text

@@ -96,7 +96,7 @@ def check_start(doctree: nodes.document) -> None:
         LessonWarning.MISSING_OBJECTIVES,
         "this lesson page has no 'questions' or 'objectives' box near its start: add one "
         "right after the page title.",
-        location=page_title(doctree) or doctree,
+        location=title_node(doctree) or doctree,
     )
 
 
@@ -194,7 +194,8 @@ def start_of_page(doctree: nodes.document) -> Iterator[nodes.Node]:
         yield from child.findall(nodes.Node)
 
 
-def page_title(doctree: nodes.document) -> nodes.title | None:
+def title_node(doctree: nodes.document) -> nodes.title | None:
+    """The page's title node, to point a warning at (its text is :func:`.domain.page_title`)."""
     section = next(doctree.findall(nodes.section), None)
     return section.next_node(nodes.title) if section is not None else None
 

@@ -31,14 +31,26 @@ DEFAULT_BREAK_TITLE = "Break"
 
 @dataclass(frozen=True)
 class Setting:
-    """One configuration value."""
+    """One configuration value, and how a given value is checked."""
 
     name: str
     default: Any
     types: tuple[type, ...]
     description: str
-    #: Returns the value to use; warns about what it leaves out.
-    check: Callable[[Any, Sphinx], Any]
+    #: For a value usable whole or not at all: what it must be (for the message), and the test.
+    expected: str = ""
+    accepts: Callable[[Any], bool] | None = None
+    #: For a value that may be partly usable: returns what to use, warning about the rest.
+    check: Callable[[Any, Sphinx], Any] | None = None
+
+    def usable(self, value: Any, app: Sphinx) -> Any:
+        """The value to use in place of ``value``; a warning says what was wrong with it."""
+        if self.check is not None:
+            return self.check(value, app)
+        if self.accepts is None or self.accepts(value):
+            return value
+        _problem(f"{self.name} must be {self.expected}, not {value!r}; using {self.default!r}")
+        return self.default
 
 
 def parse_clock(text: Any) -> int | None:
@@ -78,51 +90,12 @@ def check_sites(value: Any, app: Sphinx) -> dict[str, str]:
     return valid
 
 
-def check_folders(value: Any, app: Sphinx) -> list[str]:
-    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
-        return list(value)
-    _problem(
-        f'lesson_check_folders must be a list of folder names such as ["lessons/"], '
-        f"not {value!r}; no page is checked."
-    )
-    return []
+def _is_flag(value: Any) -> bool:
+    return isinstance(value, bool)
 
 
-def check_known_modules(value: Any, app: Sphinx) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    _problem(f"lesson_known_modules must be the path of a TOML file, not {value!r}; using none")
-    return None
-
-
-def check_flag(name: str, default: bool) -> Callable[[Any, Sphinx], bool]:
-    def check(value: Any, app: Sphinx) -> bool:
-        if isinstance(value, bool):
-            return value
-        _problem(f"{name} must be True or False, not {value!r}; using {default}")
-        return default
-
-    return check
-
-
-def check_max_minutes(value: Any, app: Sphinx) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    _problem(
-        f"lesson_timing_max_minutes must be a positive whole number of minutes, not "
-        f"{value!r}; using {DEFAULT_MAX_MINUTES}"
-    )
-    return DEFAULT_MAX_MINUTES
-
-
-def check_start(value: Any, app: Sphinx) -> str:
-    if parse_clock(value) is not None:
-        return value
-    _problem(
-        f"lesson_schedule_start must be a time as 'HH:MM' (24-hour clock), not {value!r}; "
-        f"using {DEFAULT_START!r}"
-    )
-    return DEFAULT_START
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
 
 
 def _break_problem(item: Any) -> str | None:
@@ -201,69 +174,59 @@ def check_instructor_view(value: Any, app: Sphinx) -> bool:
     return app.tags.has(INSTRUCTOR_TAG)
 
 
-def check_guide(value: Any, app: Sphinx) -> str:
-    if isinstance(value, str):
-        return value
-    _problem(
-        f"lesson_instructor_guide must be the docname of the guide page (or ''), not "
-        f"{value!r}; using {DEFAULT_GUIDE!r}"
-    )
-    return DEFAULT_GUIDE
-
-
 # --- The values ---------------------------------------------------------------------------------
-
-DEFAULT_MAX_MINUTES = 480
-DEFAULT_START = "09:00"
-DEFAULT_GUIDE = "instructor-guide"
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "lesson_sites", {}, (dict,),
         "The sites of site-specific content: a dict of site name (lower-case letters, digits, "
         "hyphens; used in ?site=name) to the label its tab and heading show.",
-        check_sites,
+        check=check_sites,
     ),
     Setting(
         "lesson_check_folders", [], (list, tuple),
         'Docname prefixes of the lesson pages to check, such as ``["lessons/"]``; the default '
         "checks no page.",
-        check_folders,
+        'a list of folder names such as ["lessons/"]',
+        lambda value: isinstance(value, (list, tuple)) and all(map(_is_text, value)),
     ),
     Setting(
         "lesson_known_modules", None, (str, type(None)),
         "Path (from the folder of ``conf.py``) of the TOML file of known modules per centre, "
         "with their sources, that cluster-only ``lesson-command`` blocks may use.",
-        check_known_modules,
+        "the path of a TOML file",
+        lambda value: value is None or _is_text(value),
     ),
     Setting(
         "lesson_commands_check_unmarked", True, (bool,),
         "Warn about shell code blocks in lesson pages that are neither runnable "
         "(``:scenario:``) nor cluster-only (``:cluster:``).",
-        check_flag("lesson_commands_check_unmarked", True),
+        "True or False", _is_flag,
     ),
     Setting(
-        "lesson_timing_max_minutes", DEFAULT_MAX_MINUTES, (int,),
+        "lesson_timing_max_minutes", 480, (int,),
         "The most minutes one timing field may declare before it is reported as a probable "
         "typo (``lesson.timing-absurd``).",
-        check_max_minutes,
+        "a positive whole number of minutes",
+        lambda value: isinstance(value, int) and not isinstance(value, bool) and value > 0,
     ),
     Setting(
-        "lesson_schedule_start", DEFAULT_START, (str,),
+        "lesson_schedule_start", "09:00", (str,),
         "When the schedule's day starts, as ``HH:MM`` (24-hour clock).",
-        check_start,
+        "a time as 'HH:MM' (24-hour clock)",
+        lambda value: parse_clock(value) is not None,
     ),
     Setting(
         "lesson_schedule_breaks", [], (list, tuple),
         "Breaks in the schedule: each a dict with ``after`` (a lesson's docname), ``minutes`` "
         "and ``title``.",
-        check_breaks,
+        check=check_breaks,
     ),
     Setting(
         "lesson_schedule_parallel", [], (list, tuple),
         "Groups of lesson docnames taught at the same time (one per learner); each group "
         "shares a time slot.",
-        check_parallel,
+        check=check_parallel,
     ),
     Setting(
         "lesson_instructor_view", True, (bool, type(None)),
@@ -271,20 +234,21 @@ SETTINGS: tuple[Setting, ...] = (
         "guide page; ``False`` builds the learner view without them; ``None`` follows the "
         "``instructor`` tag. A course that hides notes from learners sets "
         '``tags.has("instructor")``.',
-        check_instructor_view,
+        check=check_instructor_view,
     ),
     Setting(
-        "lesson_instructor_guide", DEFAULT_GUIDE, (str,),
+        "lesson_instructor_guide", "instructor-guide", (str,),
         "Docname of the instructor guide page (every note and lesson timing); hidden from the "
         "learner build.",
-        check_guide,
+        "the docname of the guide page (or '')",
+        _is_text,
     ),
     *(
         Setting(
             f"sphinx_lesson_transform_{name}", True, (bool,),
             f"sphinx-lesson's rewrite of {what} on Markdown pages (see "
             "``docs/extension/moving-from-sphinx-lesson.rst``); ``False`` turns it off.",
-            check_flag(f"sphinx_lesson_transform_{name}", True),
+            "True or False", _is_flag,
         )
         for name, what in (
             ("code_fences", "a code fence followed by ``{: output}`` into an ``output`` box"),
@@ -298,7 +262,7 @@ SETTINGS: tuple[Setting, ...] = (
 def check_config(app: Sphinx, config: Config) -> None:
     """``config-inited``: put the usable form of every value in place of what was given."""
     for setting in SETTINGS:
-        setattr(config, setting.name, setting.check(getattr(config, setting.name), app))
+        setattr(config, setting.name, setting.usable(getattr(config, setting.name), app))
 
 
 def setup_config(app: Sphinx) -> None:

@@ -108,35 +108,6 @@ def drop_duplicate_name(directive: SphinxDirective) -> None:
     del directive.options["name"]
 
 
-class TakesNoArgument:
-    """Mix into a directive that takes no argument, before the directive class.
-
-    Docutils and MyST report text after ``::`` on such a directive as content (``no content
-    permitted``, or silently content), which misleads. This mixin lets one argument through
-    and :func:`report_unexpected_argument` (call it first in ``run``) explains and ignores it.
-    """
-
-    #: Marks the directive for tests: it takes no argument, though it parses one to explain.
-    takes_no_argument = True
-    required_arguments = 0
-    optional_arguments = 1
-    final_argument_whitespace = True
-
-
-def report_unexpected_argument(directive: SphinxDirective) -> None:
-    """Warn about text after the directive name of a :class:`TakesNoArgument` directive."""
-    if not directive.arguments:
-        return
-    text = directive.arguments[0]
-    directive.arguments = []
-    warn(
-        LessonWarning.UNEXPECTED_ARGUMENT,
-        f"the {directive.name!r} directive takes no argument, so {text!r} after its name is "
-        "ignored. Remove it (content, if the directive has any, goes on the lines below).",
-        location=(directive.env.docname, directive.lineno),
-    )
-
-
 # --- Teaching boxes ------------------------------------------------------------------------------
 
 #: A title that begins like a list item: the content's first line, swallowed because the

@@ -19,27 +19,23 @@ The two builds need their own output and doctree folders (``make html-instructor
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
-from sphinx.util.docutils import SphinxDirective
 
-from .directives import TakesNoArgument, report_unexpected_argument
 from .domain import boxes_in, lesson_domain, page_title, pages_in_toctree_order
 from .nodes import generated_part, instructor_note_node
-from .placeholders import copy_box, page_reference
+from .placeholders import GeneratedPartDirective, copy_box, page_reference
 from .schedule import duration
 from .timing import Timing, lesson_timings
-from .warnings import LessonWarning, warn
+from .warnings import LessonWarning
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
-    from sphinx.util.typing import OptionSpec
 
 #: Set on a learner build's doctree whose page had instructor notes removed.
 NOTES_REMOVED = "lesson_instructor_notes_removed"
@@ -130,26 +126,11 @@ def hide_guide_page(app: Sphinx, doctree: nodes.document) -> None:
 # --- The guide --------------------------------------------------------------------------------
 
 
-class InstructorGuideDirective(TakesNoArgument, SphinxDirective):
+class InstructorGuideDirective(GeneratedPartDirective):
     """``.. instructor-guide::`` places the instructor guide (instructor build only)."""
 
-    has_content = False
-    option_spec: ClassVar[OptionSpec] = {"class": directives.class_option}
-
-    def run(self) -> list[nodes.Node]:
-        report_unexpected_argument(self)
-        if self.env.current_document.new_serial_number("lesson-part-guide"):
-            # A second copy would repeat every note and every section id.
-            warn(
-                LessonWarning.GUIDE_TWICE,
-                f"the {self.name!r} directive is already used on this page; remove this one",
-                location=(self.env.current_document.docname, self.lineno),
-            )
-            return []
-        node = generated_part(part="guide")
-        self.set_source_info(node)
-        node["classes"] = ["lesson-instructor-guide", *self.options.get("class", [])]
-        return [node]
+    part = "guide"
+    twice_warning = LessonWarning.GUIDE_TWICE
 
 
 def timing_text(timing: Timing | None) -> str:
@@ -177,7 +158,7 @@ def render_guide(builder: Builder, placeholder: generated_part, fromdoc: str) ->
     timings = lesson_timings(env)
     boxes = lesson_domain(env).entries("boxes")
     # "no-search": a search finds each note once, on its own lesson page.
-    container = nodes.container(classes=[*placeholder["classes"], "no-search"])
+    container = nodes.container(classes=["lesson-instructor-guide", "no-search"])
     for docname in pages_in_toctree_order(env):
         notes = [
             box for box in boxes_in(boxes.get(docname, [])) if box.get("kind") == "instructor-note"

@@ -1,8 +1,9 @@
 """Generated parts: one placeholder node, filled by one post-transform as its page is written.
 
 The summaries, the exercise list, the schedule and the instructor guide are each placed by a
-directive that leaves a :class:`.nodes.generated_part`; :class:`FillGeneratedParts` replaces
-it with what the part's renderer makes from the data in :class:`.domain.LessonDomain`. It runs
+:class:`GeneratedPartDirective`, which leaves a :class:`.nodes.generated_part`;
+:class:`FillGeneratedParts` replaces it with what the part's renderer makes from the data in
+:class:`.domain.LessonDomain`. It runs
 before Sphinx resolves references, so the references inside copied boxes are resolved for the
 page they are copied to, and every later post-transform (box headings, site tabs, hidden
 blocks) treats the copies as it treats the page's own content.
@@ -13,16 +14,19 @@ the one way a generated part links back to a page or a box.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import docname_join
+from sphinx.util.docutils import SphinxDirective
 
 from .domain import current_builder
 from .nodes import generated_part
+from .warnings import LessonWarning, warn
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,6 +34,56 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import OptionSpec
+
+
+class GeneratedPartDirective(SphinxDirective):
+    """Place a generated part here; each subclass sets :attr:`part`.
+
+    Takes no content and no argument. Docutils and MyST would report text after the name as
+    content ("no content permitted"), which misleads, so one argument is let through and
+    reported with what to do instead. ``:class:`` and ``:name:`` go to what the part becomes.
+    """
+
+    #: The part's name (``node["part"]``), which selects its renderer.
+    part: ClassVar[str]
+    #: The warning for a second placement on one page, or ``None`` where several may be.
+    twice_warning: ClassVar[LessonWarning | None] = None
+    argument_warning: ClassVar[LessonWarning] = LessonWarning.UNEXPECTED_ARGUMENT
+    #: For tests/test_bad_input.py: takes no argument (the one it parses is reported).
+    takes_no_argument = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = False
+    option_spec: ClassVar[OptionSpec] = {
+        "class": directives.class_option,
+        "name": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        location = (self.env.docname, self.lineno)
+        if self.arguments:
+            warn(
+                self.argument_warning,
+                f"the {self.name!r} directive takes no argument, so {self.arguments[0]!r} "
+                "after its name is ignored. Remove it; for a title, write a heading above "
+                "the directive.",
+                location=location,
+            )
+        serial = self.env.current_document.new_serial_number(f"lesson-part-{self.part}")
+        if self.twice_warning and serial:
+            # A second copy would repeat every entry and every id of the first.
+            warn(
+                self.twice_warning,
+                f"the {self.name!r} directive is already used on this page, and is placed "
+                "once per page. Remove this one.",
+                location=location,
+            )
+            return []
+        placeholder = generated_part(part=self.part, classes=self.options.get("class", []))
+        self.set_source_info(placeholder)
+        self.add_name(placeholder)
+        return [placeholder]
 
 
 def copy_box(
@@ -112,7 +166,10 @@ class FillGeneratedParts(SphinxPostTransform):
             while page is not None and "docname" not in page:
                 page = page.parent
             docname = page["docname"] if page else self.env.current_document.docname
-            placeholder.replace_self(render(current_builder(self.env), placeholder, docname))
+            content = render(current_builder(self.env), placeholder, docname)
+            # replace_self() moves the ids, names and classes (the directive's :name: and
+            # :class:) onto the first node of the content.
+            placeholder.replace_self(content)
 
 
 def setup_placeholders(app: Sphinx) -> None:

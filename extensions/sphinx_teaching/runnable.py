@@ -54,15 +54,9 @@ MANIFEST_VERSION = 2
 #: Output comparison modes of ``:output:``.
 OUTPUT_MODES = ("compare", "ignore")
 
-# Node attributes of a literal_block made by ``lesson-command`` (plain values, so copies and
-# pickles keep them).
-ATTR_SCENARIO = "lesson_scenario"
-ATTR_CLUSTER = "lesson_cluster"
-ATTR_OUTPUT = "lesson_output"
-ATTR_HIDDEN = "lesson_hidden"
-ATTR_FAILS = "lesson_fails"
-ATTR_SOURCE = "lesson_source"
-ATTR_FIRST_LINE = "lesson_first_line"
+#: The attribute of a literal_block made by ``lesson-command``: its options and where its
+#: content starts, as a dict of plain values (copies and pickles keep them).
+COMMAND = "lesson_command"
 
 
 class LessonCommandDirective(CodeBlock):
@@ -93,13 +87,15 @@ class LessonCommandDirective(CodeBlock):
         if _is_myst(self):
             # Where the opening fence is (see _myst_first_content_line about nesting).
             literal.line = offset - self.content_offset - 1
-        literal[ATTR_SCENARIO] = self.options.get("scenario", "").strip()
-        literal[ATTR_CLUSTER] = self.options.get("cluster", "").strip()
-        literal[ATTR_OUTPUT] = self.options.get("output", "compare")
-        literal[ATTR_HIDDEN] = "hidden" in self.options
-        literal[ATTR_FAILS] = "fails" in self.options
-        literal[ATTR_SOURCE] = source
-        literal[ATTR_FIRST_LINE] = offset
+        literal[COMMAND] = {
+            "scenario": self.options.get("scenario", "").strip(),
+            "cluster": self.options.get("cluster", "").strip(),
+            "output": self.options.get("output", "compare"),
+            "hidden": "hidden" in self.options,
+            "fails": "fails" in self.options,
+            "source": source,
+            "first_line": offset,
+        }
         literal["classes"].append("lesson-command")
         return result
 
@@ -156,7 +152,7 @@ def collect_commands(app: Sphinx, doctree: nodes.document) -> None:
     literals = [
         literal
         for literal in doctree.findall(nodes.literal_block)
-        if ATTR_SCENARIO in literal or literal.get("language", "") in SHELL_LANGUAGES
+        if COMMAND in literal or literal.get("language", "") in SHELL_LANGUAGES
     ]
     if not literals:
         return
@@ -165,29 +161,30 @@ def collect_commands(app: Sphinx, doctree: nodes.document) -> None:
     scenarios: dict[str, list[dict]] = {}
     cluster_blocks, unmarked = [], []
     for literal in literals:
+        marked = literal.get(COMMAND, {})
         block = {
-            "source": str(literal.get(ATTR_SOURCE) or literal.source or env.doc2path(docname)),
+            "source": str(marked.get("source") or literal.source or env.doc2path(docname)),
             "line": literal.line or 0,
             "language": literal.get("language", ""),
         }
-        if ATTR_SCENARIO not in literal:  # a plain code block: only where it is matters
+        if not marked:  # a plain code block: only where it is matters
             unmarked.append(block)
             if unmarked_matters:
                 _warn_unmarked(block)
             continue
-        scenario, cluster = literal[ATTR_SCENARIO], literal[ATTR_CLUSTER]
-        parsed = parse_block(literal.astext(), block["language"], literal[ATTR_FIRST_LINE])
+        scenario, cluster = marked["scenario"], marked["cluster"]
+        parsed = parse_block(literal.astext(), block["language"], marked["first_line"])
         if not _check_block(block, scenario, cluster, parsed, centres):
             continue
-        block["output"] = literal[ATTR_OUTPUT]
-        block["hidden"] = literal[ATTR_HIDDEN]
+        block["output"] = marked["output"]
+        block["hidden"] = marked["hidden"]
         block["commands"] = [command.to_json() for command in parsed.commands]
         if scenario:
             scenarios.setdefault(scenario, []).append(block)
         else:
             block["cluster"] = cluster
             block["new_shell"] = "new-shell" in literal["classes"]
-            block["fails"] = literal.get(ATTR_FAILS, False)
+            block["fails"] = marked["fails"]
             used = {module for command in parsed.commands for module in modules_used(command.text)}
             block["modules"] = sorted(used)
             cluster_blocks.append(block)
@@ -211,7 +208,7 @@ class RemoveHiddenBlocks(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for literal in list(self.document.findall(nodes.literal_block)):
-            if literal.get(ATTR_HIDDEN):
+            if literal.get(COMMAND, {}).get("hidden"):
                 parent = literal.parent
                 # A captioned block sits in a container with its caption: remove both.
                 if isinstance(parent, nodes.container) and parent.get("literal_block"):
@@ -286,7 +283,7 @@ def check_known_modules_file(app: Sphinx, env: BuildEnvironment) -> None:
 
 def known_centres(app: Sphinx, docname: str, literals: list[nodes.literal_block]) -> dict | None:
     """The known modules per centre, if the page has cluster-only blocks and a file is set."""
-    if not any(literal.get(ATTR_CLUSTER) for literal in literals):
+    if not any(literal.get(COMMAND, {}).get("cluster") for literal in literals):
         return None
     path = known_modules_path(app)
     if path is None:

@@ -21,17 +21,14 @@ Configuration (``conf.py``)::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from docutils import nodes
-from docutils.parsers.rst import directives
-from sphinx.util.docutils import SphinxDirective
 
 from .config import DEFAULT_BREAK_TITLE, parse_clock
-from .directives import TakesNoArgument, report_unexpected_argument
 from .domain import lesson_domain, page_title
 from .nodes import generated_part
-from .placeholders import page_reference
+from .placeholders import GeneratedPartDirective, page_reference
 from .timing import Timing, lessons_in_order
 from .warnings import LessonWarning, warn
 
@@ -42,7 +39,6 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
-    from sphinx.util.typing import OptionSpec
 
 
 # --- Arithmetic -------------------------------------------------------------------------------
@@ -163,11 +159,6 @@ def duration(minutes: int) -> str:
 # --- Configuration ----------------------------------------------------------------------------
 
 
-def configured_parallel(config: Config) -> list[list[str]]:
-    """``lesson_schedule_parallel`` (already validated)."""
-    return [list(group) for group in config.lesson_schedule_parallel]
-
-
 def configured_breaks(config: Config) -> list[Break]:
     """``lesson_schedule_breaks`` as :class:`Break` values (already validated)."""
     return [
@@ -189,7 +180,7 @@ def check_schedule_pages(app: Sphinx, env: BuildEnvironment) -> None:
                 f"lesson_schedule_breaks: the break {pause.title!r} follows {pause.after!r}, "
                 f"which is not a lesson page with a timing; {advice}",
             )
-    for group in configured_parallel(env.config):
+    for group in env.config.lesson_schedule_parallel:
         for docname in group:
             if docname not in lessons:
                 warn(
@@ -202,22 +193,10 @@ def check_schedule_pages(app: Sphinx, env: BuildEnvironment) -> None:
 # --- Directive and rendering ------------------------------------------------------------------
 
 
-class LessonScheduleDirective(TakesNoArgument, SphinxDirective):
+class LessonScheduleDirective(GeneratedPartDirective):
     """``.. lesson-schedule::`` places the generated schedule table."""
 
-    has_content = False
-    option_spec: ClassVar[OptionSpec] = {
-        "class": directives.class_option,
-        "name": directives.unchanged,
-    }
-
-    def run(self) -> list[nodes.Node]:
-        report_unexpected_argument(self)
-        node = generated_part(part="schedule")
-        self.set_source_info(node)
-        node["classes"] = ["lesson-schedule", *self.options.get("class", [])]
-        self.add_name(node)
-        return [node]
+    part = "schedule"
 
 
 def render_schedule(
@@ -232,21 +211,18 @@ def render_schedule(
         lessons,
         parse_clock(config.lesson_schedule_start) or 0,
         configured_breaks(config),
-        configured_parallel(config),
+        config.lesson_schedule_parallel,
     )
     if not schedule.rows:
-        empty = nodes.paragraph("", "No lesson page declares its timing yet.")
-        empty["classes"] = list(placeholder["classes"])
-        return [empty]
+        text = "No lesson page declares its timing yet."
+        return [nodes.paragraph("", text, classes=["lesson-schedule"])]
 
     def lesson_link(lesson: str, title: str) -> nodes.Node:
         return page_reference(builder, fromdoc, lesson, [nodes.Text(title)])
 
     table = schedule_table(schedule, lesson_link)
     # Left out of the search index: the lesson titles it repeats are found on their pages.
-    table["classes"] += [*placeholder["classes"], "no-search"]
-    table["ids"] = list(placeholder["ids"])
-    table["names"] = list(placeholder["names"])
+    table["classes"] += ["lesson-schedule", "no-search"]
     return [table]
 
 

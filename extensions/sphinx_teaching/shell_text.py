@@ -222,16 +222,3 @@ def cluster_commands_used(text: str) -> list[str]:
         if words and words[0] in CLUSTER_COMMANDS and words[0] not in used:
             used.append(words[0])
     return used
-
-
-__all__ = [
-    "CONSOLE_LANGUAGES",
-    "PROMPT",
-    "SCRIPT_LANGUAGES",
-    "SHELL_LANGUAGES",
-    "Command",
-    "ParsedBlock",
-    "cluster_commands_used",
-    "modules_used",
-    "parse_block",
-]

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
-from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as box_nodes
 from .domain import (
@@ -32,8 +31,8 @@ from .domain import (
     page_title,
     pages_in_toctree_order,
 )
-from .placeholders import copy_box, page_reference
-from .warnings import LessonWarning, warn
+from .placeholders import GeneratedPartDirective, copy_box, page_reference
+from .warnings import LessonWarning
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -73,51 +72,28 @@ SUMMARIES: tuple[Summary, ...] = (
 SUMMARIES_BY_NAME: dict[str, Summary] = {summary.name: summary for summary in SUMMARIES}
 
 
-class SummaryDirective(SphinxDirective):
+class SummaryDirective(GeneratedPartDirective):
     """Place a summary here; each subclass sets :attr:`summary`."""
 
     summary: ClassVar[Summary]
-
-    has_content = False
-    required_arguments = 0
-    # Takes no argument, but accepts one so that a title written after the directive gets a
-    # message saying what to do instead of docutils' "no content permitted".
-    optional_arguments = 1
-    final_argument_whitespace = True
-    #: For tests/test_bad_input.py: takes no argument (the one it parses is reported).
-    takes_no_argument = True
+    twice_warning = LessonWarning.SUMMARY_TWICE
+    argument_warning = LessonWarning.SUMMARY_ARGUMENT
     option_spec: ClassVar[OptionSpec] = {
+        **GeneratedPartDirective.option_spec,
         # Only pages whose names start with one of these (``lessons/ uppmax/``); default all.
         "folders": directives.unchanged_required,
     }
 
     def run(self) -> list[nodes.Node]:
-        location = (self.env.docname, self.lineno)
-        if self.env.current_document.new_serial_number(f"lesson-part-{self.summary.name}"):
-            warn(
-                LessonWarning.SUMMARY_TWICE,
-                f"the {self.name!r} summary is already on this page; "
-                "each summary can be placed once per page. Remove this one.",
-                location=location,
-            )
-            return []
-        if self.arguments:
-            warn(
-                LessonWarning.SUMMARY_ARGUMENT,
-                f"the {self.name!r} directive takes no argument; {self.arguments[0]!r} is "
-                "ignored. To give the summary a title, write it as a heading above the "
-                "directive.",
-                location=location,
-            )
-        placeholder = box_nodes.generated_part(part=self.summary.name)
-        placeholder["folders"] = self.options.get("folders", "").split()
-        if self.summary.name == "exercises":
-            # sphinx-lesson's options: class names separated by spaces or commas.
-            for option, default in (("include", LISTED_CLASSES), ("exclude", UNLISTED_CLASSES)):
-                given = self.options.get(option)
-                placeholder[option] = re.findall(r"[^ ,]+", given) if given else list(default)
-        self.set_source_info(placeholder)
-        return [placeholder]
+        placeholders = super().run()
+        for placeholder in placeholders:
+            placeholder["folders"] = self.options.get("folders", "").split()
+            if self.part == "exercises":
+                # sphinx-lesson's options: class names separated by spaces or commas.
+                for option, default in (("include", LISTED_CLASSES), ("exclude", UNLISTED_CLASSES)):
+                    given = self.options.get(option)
+                    placeholder[option] = re.findall(r"[^ ,]+", given) if given else list(default)
+        return placeholders
 
 
 def render_summary(
@@ -219,7 +195,7 @@ def setup_summaries(app: Sphinx) -> None:
     """Register the summary directives."""
     for summary in SUMMARIES:
         class_name = summary.name.title() + "SummaryDirective"
-        namespace: dict = {"summary": summary}
+        namespace: dict = {"summary": summary, "part": summary.name}
         if summary.name == "exercises":
             classes = directives.unchanged_required
             options = {**SummaryDirective.option_spec, "include": classes, "exclude": classes}

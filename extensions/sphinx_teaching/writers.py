@@ -5,8 +5,8 @@ that screen readers announce (``role="heading"`` with the level of its place in 
 collapsible box (a solution) is Sphinx 9's own ``<details>``/``<summary>`` admonition, which
 opens by mouse or keyboard without JavaScript. The icon is drawn by CSS and is decoration only.
 
-LaTeX, text, man and Texinfo: the box is written as an ordinary admonition with its title. Any
-other format gets the same through :class:`PlainAdmonitionFallback`, so no builder crashes.
+Every other format (LaTeX, text, man, Texinfo, ...): each box becomes an ordinary admonition
+with its title (:class:`PlainAdmonitions`), which every builder can write.
 
 EPUB: e-book readers handle ``<details>`` badly or not at all, so every collapsible box (each
 solution, and admonitions made collapsible with ``:class: dropdown``) is written open.
@@ -31,9 +31,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.writers.html5 import HTML5Translator
-
-#: Formats with visitors registered below; every other format gets the fallback transform.
-HANDLED_FORMATS = ("html", "latex", "text", "man", "texinfo")
 
 
 class box_heading(nodes.Part, nodes.TextElement):
@@ -107,16 +104,8 @@ class HtmlBoxTransform(SphinxPostTransform):
 # --- Other formats ---------------------------------------------------------------------------
 
 
-def visit_box_as_admonition(self: Any, node: TeachingBox) -> None:
-    self.visit_admonition(node)
-
-
-def depart_box_as_admonition(self: Any, node: TeachingBox) -> None:
-    self.depart_admonition(node)
-
-
-class PlainAdmonitionFallback(SphinxPostTransform):
-    """Replace each box by a plain admonition (added only for formats we have no visitor for)."""
+class PlainAdmonitions(SphinxPostTransform):
+    """Replace each box by a plain admonition (added for every format but HTML)."""
 
     default_priority = 200
 
@@ -161,26 +150,18 @@ def link_static_files(app: Sphinx) -> None:
 
 
 def setup_writers(app: Sphinx) -> None:
-    """Register every box node with its visitors, and the HTML and fallback transforms."""
-    as_admonition = (visit_box_as_admonition, depart_box_as_admonition)
+    """Register every box node with its HTML visitors, and the transforms of each format."""
     for kind in BOX_KINDS:
-        app.add_node(
-            kind.node_class,
-            html=(visit_box_html, depart_box_html),
-            latex=as_admonition,
-            text=as_admonition,
-            man=as_admonition,
-            texinfo=as_admonition,
-        )
+        app.add_node(kind.node_class, html=(visit_box_html, depart_box_html))
     app.add_node(box_heading, html=(visit_box_heading_html, depart_box_heading_html))
     app.add_post_transform(HtmlBoxTransform)
     app.add_post_transform(ExpandCollapsiblesForEbooks)
-    app.connect("builder-inited", add_fallback_for_other_formats)
+    app.connect("builder-inited", add_plain_admonitions)
     app.connect("config-inited", add_static_path)
     app.connect("builder-inited", link_static_files)
 
 
-def add_fallback_for_other_formats(app: Sphinx) -> None:
-    """Builders of a format we have no visitors for get plain admonitions instead."""
-    if app.builder.format not in HANDLED_FORMATS:
-        app.add_post_transform(PlainAdmonitionFallback)
+def add_plain_admonitions(app: Sphinx) -> None:
+    """Builders of every format but HTML get plain admonitions."""
+    if app.builder.format != "html":
+        app.add_post_transform(PlainAdmonitions)
