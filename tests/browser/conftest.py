@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from lessonbrowser import Tab, in_ci, launch, missing_tools, serve, site_pages
+from lessonbrowser import AXE_SCRIPT, Tab, in_ci, launch, missing_tools, serve, site_pages
 
 HERE = Path(__file__).parent
 
@@ -57,7 +57,15 @@ def playwright_browser():
 
 
 @pytest.fixture(scope="session")
-def served_sites(site, instructor_site, feature_site, tabs_site, tmp_path_factory):
+def local_server(tmp_path_factory):
+    """One local server for all that the browser loads: a folder and the URL of its root."""
+    root = tmp_path_factory.mktemp("served")
+    with serve(root) as base_url:
+        yield root, base_url
+
+
+@pytest.fixture(scope="session")
+def served_sites(site, instructor_site, feature_site, tabs_site, local_server):
     """The course site (learners' and instructors' views), the feature test site and the
     site-tabs test site, served from one local server."""
     builds = {
@@ -66,16 +74,25 @@ def served_sites(site, instructor_site, feature_site, tabs_site, tmp_path_factor
         "features": feature_site,
         "tabs": tabs_site,
     }
-    root = tmp_path_factory.mktemp("served")
+    root, base_url = local_server
     for name, build in builds.items():
         # Warnings are test_site's and test_html5's to report; here the pages must exist.
         assert (build.outdir / "index.html").is_file(), build.warnings
         os.symlink(build.outdir, root / name)
-    with serve(root) as base_url:
-        yield {
-            name: ServedSite(name, build.outdir, f"{base_url}{name}/", site_pages(build.outdir))
-            for name, build in builds.items()
-        }
+    return {
+        name: ServedSite(name, build.outdir, f"{base_url}{name}/", site_pages(build.outdir))
+        for name, build in builds.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def axe_url(local_server) -> str:
+    """axe-core's script from the local server, where the browser caches it (a script
+    passed inline was parsed anew on every page)."""
+    _require_tools()
+    root, base_url = local_server
+    os.symlink(AXE_SCRIPT.parent, root / "axe-core")
+    return f"{base_url}axe-core/{AXE_SCRIPT.name}"
 
 
 @pytest.fixture(params=["course", "features", "tabs"])
