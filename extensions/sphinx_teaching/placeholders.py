@@ -49,6 +49,7 @@ class GeneratedPartDirective(SphinxDirective):
     part: ClassVar[str]
     #: The warning for a second placement on one page, or ``None`` where several may be.
     twice_warning: ClassVar[LessonWarning | None] = None
+    #: The warning for text after the directive's name.
     argument_warning: ClassVar[LessonWarning] = LessonWarning.UNEXPECTED_ARGUMENT
     #: For tests/test_bad_input.py: takes no argument (the one it parses is reported).
     takes_no_argument = True
