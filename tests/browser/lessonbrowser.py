@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import time
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,7 +20,14 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        ConsoleMessage,
+        Page,
+        Playwright,
+        Request,
+    )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -162,6 +170,8 @@ class Tab:
     context with any route, and then every page fetched its scripts, styles and fonts anew
     (about three times as slow). Instead the context's proxy is a port that refuses every
     connection, which only 127.0.0.1 bypasses, so nothing reaches another host.
+
+    The requests in flight are counted here too, for :meth:`wait_for_quiet_network`.
     """
 
     def __init__(self, browser: Browser, viewport: dict[str, int] | None = None) -> None:
@@ -173,19 +183,27 @@ class Tab:
         )
         self.outside_requests: list[str] = []
         self.console_errors: list[str] = []
+        self.unfinished_requests: list[str] = []
+        self._in_flight: set[Request] = set()
         # Pages here load in well under a second; fail fast rather than after Playwright's 30 s.
         self.context.set_default_timeout(10_000)
         self.context.on("request", self._on_request)
+        self.context.on("requestfinished", self._on_request_done)
+        self.context.on("requestfailed", self._on_request_done)
         self.page: Page = self.context.new_page()
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
         self.page.on("response", self._on_response)
 
-    def _on_request(self, request) -> None:
+    def _on_request(self, request: Request) -> None:
+        self._in_flight.add(request)
         # data: and blob: addresses are the page's own content, not requests to a host.
         parts = urlsplit(request.url)
         if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != LOCAL_HOST:
             self.outside_requests.append(f"{self.page.url} -> {request.url}")
+
+    def _on_request_done(self, request: Request) -> None:
+        self._in_flight.discard(request)
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -203,12 +221,41 @@ class Tab:
         self.page.evaluate(SETTLE_JS)
         return self.page
 
+    def wait_for_quiet_network(self, quiet_ms: int = 500, timeout_ms: int = 10_000) -> None:
+        """Wait until no request has been in flight for ``quiet_ms``, so that what scripts
+        ask for after "load" is seen too. A request still unfinished after ``timeout_ms``
+        is recorded as a problem, with its address.
+
+        Playwright's own "networkidle" state is not used: once, in CI, it never arrived on
+        a course page, and its timeout named no request (25 rounds over every page, on a
+        busy machine, did not repeat it). Counting here, a stuck request is named.
+        """
+        deadline = time.monotonic() + timeout_ms / 1000
+        quiet_since = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if self._in_flight:
+                quiet_since = now
+            elif now - quiet_since >= quiet_ms / 1000:
+                return
+            if now > deadline:
+                self.unfinished_requests += [
+                    f"{self.page.url} -> {r.url} (after {timeout_ms} ms)" for r in self._in_flight
+                ]
+                self._in_flight.clear()
+                return
+            # Waiting in the page lets Playwright deliver the request events meanwhile.
+            self.page.wait_for_timeout(50)
+
     def problems(self) -> list[str]:
-        """What went wrong so far (outside requests and console errors); then forget them."""
+        """What went wrong so far (outside requests, console errors, requests that never
+        finished); then forget them."""
         found = [f"request to another host: {r}" for r in self.outside_requests]
         found += [f"console error: {e}" for e in self.console_errors]
+        found += [f"request never finished: {r}" for r in self.unfinished_requests]
         self.outside_requests.clear()
         self.console_errors.clear()
+        self.unfinished_requests.clear()
         return found
 
     def close(self) -> None:

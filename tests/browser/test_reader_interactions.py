@@ -27,7 +27,7 @@ def test_pages_load_without_errors_or_outside_requests(served, tab):
     for page in served.pages:
         tab.open(served.page_url(page))
         # Let scripts that run after load (search index, copy buttons) finish too.
-        tab.page.wait_for_load_state("networkidle")
+        tab.wait_for_quiet_network()
         problems += [f"{page}: {problem}" for problem in tab.problems()]
     assert served.pages, "the site has no pages"
     assert problems == []
