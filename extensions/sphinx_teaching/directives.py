@@ -256,7 +256,7 @@ def directive_class(kind: BoxKind) -> type[TeachingBoxDirective]:
     namespace = {
         "kind": kind,
         "__doc__": f"The ``{kind.name}`` box.",
-        # Unknown options reach run(), which explains them (see badinput.py).
+        # Unknown options reach run(), which explains them (report_unknown_options).
         "option_spec": OptionsAcceptingUnknown(base.option_spec),
     }
     return type(class_name, (base,), namespace)
