@@ -17,7 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers import assert_same_tree, build_site, copy_root, run_sphinx
+from helpers import (
+    assert_same_tree,
+    build_cleanly,
+    build_site,
+    copy_root,
+    make_test_app,
+    run_sphinx,
+)
 
 # --- The real site ----------------------------------------------------------------------------
 
@@ -115,3 +122,37 @@ def test_parallel_build_gives_the_same_site_as_a_serial_build(rootdir, tmp_path)
         copy_root(rootdir, "course", tmp_path / "parallel"), tmp_path / "parallel" / "b", 2
     )
     assert_same_tree(serial, parallel)
+
+
+def test_each_reading_process_sends_back_only_the_pages_it_read(tmp_path):
+    """In a parallel read, the teaching data a process returns is that of its own pages.
+
+    Sphinx forks a process per chunk of pages and unpickles each one's whole environment;
+    a process forked after a merge starts with every page merged so far. Broken on purpose
+    (the forgetting at the top of ``domain.collect_page`` removed), the third process sends
+    back the first two's pages and this fails. 40 pages make the three chunks.
+    """
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text('extensions = ["sphinx_teaching"]\n')
+    pages = [f"page{number:02}" for number in range(40)]
+    toctree = "".join(f"   {page}\n" for page in pages)
+    (srcdir / "index.rst").write_text(f"Course\n======\n\n.. toctree::\n\n{toctree}")
+    for page in pages:
+        text = f"{page}\n======\n\n.. keypoints::\n\n   - The key point of {page}.\n"
+        (srcdir / f"{page}.rst").write_text(text)
+    sent_back: list[tuple[set[str], set[str]]] = []
+
+    def note_merge(app, env, docnames, other) -> None:
+        sent_back.append((set(docnames), set(other.domaindata["lesson"]["pages"])))
+
+    app = make_test_app("html", srcdir, parallel=2)
+    app.connect("env-merge-info", note_merge)
+    try:
+        build_cleanly(app)
+    finally:
+        app.cleanup()
+    assert len(sent_back) >= 3
+    for read, returned in sent_back:
+        assert returned == read
+    assert set().union(*(read for read, _ in sent_back)) == {"index", *pages}

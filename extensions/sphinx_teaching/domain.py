@@ -32,6 +32,7 @@ lists, and has the pages holding an affected part written again (``env-get-updat
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -87,6 +88,8 @@ class LessonDomain(Domain):
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
+        #: The process that runs the build; a parallel read forks others (:func:`collect_page`).
+        self.process = os.getpid()
         #: This build only (never pickled): each page purged, with its entries as they were,
         #: and the pages read. Compared after reading to find the parts to write again.
         self.before: dict[str, dict[str, Any]] = {}
@@ -159,6 +162,17 @@ def collect_page(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.current_document.docname
     domain = lesson_domain(env)
+    if domain.process != os.getpid():
+        # The first page of a process that a parallel read forked (Sphinx's ``-j``). Sphinx
+        # sends this process's whole environment back, and merges only the pages it read;
+        # the entries it was forked with, every page merged so far, would go back as well,
+        # and unpickling them again and again cost the main process 3 times as long at 300
+        # pages (BENCHMARKS.md, Profiling). The page being read is the only one to keep.
+        domain.process = os.getpid()
+        for table in domain.data.values():
+            if isinstance(table, dict):
+                for other in table.keys() - {docname}:
+                    del table[other]
     domain.read.add(docname)
     title = env.titles.get(docname)
     metadata = env.metadata.get(docname, {})
